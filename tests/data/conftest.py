@@ -4,14 +4,12 @@
   download URL pointing at a closed loopback port, so no test can reach the internet by accident.
 * ``file_server`` serves a temporary folder over HTTP on 127.0.0.1 (loopback only) and counts
   the requests it receives.
-* ``real_mirror`` finds the real corpora mirror, or skips (fails under AUTOGRADER_REQUIRE_DATA=1).
 """
 
 from __future__ import annotations
 
 import hashlib
 import http.server
-import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -23,9 +21,6 @@ import pytest
 from autograder.data import download
 from autograder.data.sources import PinnedFile
 
-# Captured at import, before the autouse fixture clears the variable for each test.
-_MIRROR_FROM_ENV = os.environ.get("AUTOGRADER_DATA_MIRROR") or None
-_DEFAULT_MIRROR = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 FAKE_REPO = "example-owner/example-repo"
 FAKE_COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -127,22 +122,6 @@ def file_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fil
         server.httpd.shutdown()
         server.httpd.server_close()
         server.thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def real_mirror() -> Path:
-    """The folder holding the real corpora (mirror layout), or skip / fail if there is none."""
-    candidates = [Path(_MIRROR_FROM_ENV)] if _MIRROR_FROM_ENV else [_DEFAULT_MIRROR]
-    for candidate in candidates:
-        if (candidate / "char-rnn" / "tinyshakespeare" / "input.txt").is_file():
-            return candidate
-    message = (
-        f"no corpora mirror found (looked at {', '.join(map(str, candidates))}); set "
-        "AUTOGRADER_DATA_MIRROR to a folder with the mirror layout"
-    )
-    if os.environ.get("AUTOGRADER_REQUIRE_DATA") == "1":
-        pytest.fail(message + " (AUTOGRADER_REQUIRE_DATA=1 makes this an error)")
-    pytest.skip(message)
 
 
 @pytest.fixture

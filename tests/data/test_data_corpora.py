@@ -27,13 +27,13 @@ pytestmark = pytest.mark.corpus
 
 
 @pytest.fixture(scope="module")
-def shakespeare(real_mirror: Path) -> str:
-    return load_shakespeare(mirror=real_mirror)
+def shakespeare(corpus_mirror: Path) -> str:
+    return load_shakespeare(mirror=corpus_mirror)
 
 
 @pytest.fixture(scope="module")
-def poems(real_mirror: Path) -> list[dict]:
-    return load_tang_poems(mirror=real_mirror)
+def poems(corpus_mirror: Path) -> list[dict]:
+    return load_tang_poems(mirror=corpus_mirror)
 
 
 def test_shakespeare(shakespeare: str) -> None:
