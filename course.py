@@ -41,12 +41,14 @@ def setup(extras: str) -> None:
 
 def install_torch(required: bool) -> None:
     """PyTorch is optional (equivalence tests, benchmark). Without ``--torch`` it is installed
-    only if a wheel is available locally (pip's find-links), never by a large download."""
-    if run(PYTHON, "-c", "import torch", check=False) == 0:
+    only if its wheel is available locally (pip's find-links), never by a multi-GB download;
+    its small dependencies then come from the index."""
+    if subprocess.run([str(PYTHON), "-c", "import torch"], capture_output=True).returncode == 0:
         return
-    if required:
-        run(PYTHON, "-m", "pip", "install", "--quiet", TORCH)
-    elif run(PYTHON, "-m", "pip", "install", "--quiet", "--no-index", TORCH, check=False) != 0:
+    quiet = ("-m", "pip", "install", "--quiet", "--disable-pip-version-check")
+    if required or run(PYTHON, *quiet, "--no-index", "--no-deps", TORCH, check=False) == 0:
+        run(PYTHON, *quiet, TORCH)
+    else:
         print("PyTorch not installed: the PyTorch comparison tests will be skipped "
               "(pass --torch to install it)", flush=True)
 

@@ -30,7 +30,7 @@ from .cells import cell_step, init_params, sequence_backward, sequence_forward
 from .clipping import clip_by_global_norm, clip_by_value, global_norm, jacobian_norms
 from .deep_rnn import deep_rnn_backward, deep_rnn_forward
 from .gradcheck import grad_check, numerical_gradient, relative_error
-from .gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward, init_gru_params
+from .gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward, init_gru_params, sigmoid
 from .language_model import (
     EOS, UNK, NGramModel, addk_prob, build_vocab, context_counts, encode, ngram_counts, perplexity,
 )
@@ -45,8 +45,24 @@ from .rnn_types import (
     encoder_decoder_backward, encoder_decoder_forward, many_to_one_backward, many_to_one_forward,
 )
 from .sampling import sample
+from .torch_weights import (
+    grads_to_torch, gru_from_torch, gru_to_torch, lstm_from_torch, lstm_to_torch, rnn_from_torch, rnn_to_torch,
+)
 from .train import History, train
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in {
-    "birnn", "cells", "clipping", "deep_rnn", "gradcheck", "gru", "language_model", "lstm", "notation",
-    "optim", "rnn", "rnn_types", "sampling", "train"}]
+__all__ = [
+    "Adagrad", "Adam", "EOS", "History", "NGramModel", "Optimizer", "SGD", "UNK", "addk_prob",
+    "batch_sequences", "birnn_backward", "birnn_forward", "build_vocab", "cell_step",
+    "clip_by_global_norm", "clip_by_value", "context_counts", "deep_rnn_backward",
+    "deep_rnn_forward", "encode", "encoder_decoder_backward", "encoder_decoder_forward",
+    "global_norm", "grad_check", "gru_backward", "gru_cell_backward", "gru_cell_forward",
+    "gru_forward", "init_gru_params", "init_lstm_params", "init_params", "init_rnn_params",
+    "jacobian_norms", "lm_batch", "lstm_backward", "lstm_cell_backward", "lstm_cell_forward",
+    "lstm_forward", "many_to_one_backward", "many_to_one_forward", "ngram_counts",
+    "numerical_gradient", "one_hot", "output_backward", "output_forward", "pad_sequences",
+    "perplexity", "relative_error", "rnn_backward", "rnn_cell_backward", "rnn_cell_forward",
+    "rnn_forward", "sample", "sequence_backward", "sequence_forward", "sequential_batches",
+    "softmax", "softmax_cross_entropy", "train",
+    "sigmoid", "grads_to_torch", "gru_from_torch", "gru_to_torch", "lstm_from_torch", "lstm_to_torch",
+    "rnn_from_torch", "rnn_to_torch",
+]
