@@ -60,6 +60,15 @@ def book(args: argparse.Namespace) -> int:
     return run(VENV / "bin" / "jupyter-book", "build", ".", "--all", "-W", "-n", "--keep-going", check=False)
 
 
+def execute(args: argparse.Namespace) -> int:
+    """Re-run chapter notebooks in place, storing fresh outputs (authors run this after an edit;
+    the test suite's nbval check fails until they do)."""
+    setup("book")
+    notebooks = args.notebooks or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "chapters").glob("*.ipynb"))
+    return run(VENV / "bin" / "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+               "--ExecutePreprocessor.timeout=900", *notebooks, check=False)
+
+
 def test(args: argparse.Namespace) -> int:
     setup("book,dev")
     install_torch(args.torch)
@@ -74,6 +83,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("book", help="set up and build the HTML book into _build/html").set_defaults(func=book)
+    e = sub.add_parser("execute", help="(authors) re-run chapter notebooks, storing their outputs")
+    e.add_argument("notebooks", nargs="*", help="notebooks to run (default: every chapter)")
+    e.set_defaults(func=execute)
     t = sub.add_parser("test", help="set up and run the whole test suite (extra arguments go to pytest)")
     t.add_argument("--torch", action="store_true", help="install PyTorch from the registry if missing")
     t.set_defaults(func=test)
