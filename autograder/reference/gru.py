@@ -18,10 +18,12 @@ Shapes as for the vanilla RNN: ``x (n_x, m, T)``, states ``(n_h, m)``, states ov
 ``(n_h, m, T)``. Parameters: ``Uz Ur Uh (n_h, n_x)``, ``Wz Wr Wh (n_h, n_h)``,
 ``bz br bh (n_h, 1)`` and, in the reset-after form only, an optional ``bhh (n_h, 1)`` (zero
 when absent; its gradient ``dbhh`` is returned exactly when ``bhh`` is in the params).
-Backward functions return dicts keyed ``"d" + name``; caches are dicts of arrays.
+Backward functions return dicts keyed ``"d" + name``; caches are dicts of arrays. The code
+stacks the gates along the rows in the order z, r, h (``U (3 n_h, n_x)``, ``W (3 n_h, n_h)``,
+``b (3 n_h, 1)``), so the gates of a step share their matrix products.
 
-This module also holds the helpers the LSTM shares: :func:`sigmoid` and
-:func:`check_layer_shapes`.
+This module also holds the helpers the LSTM shares: :func:`sigmoid`, :func:`check_layer_shapes`
+and those for stacked gates and products over time (:func:`stack_gates`, :func:`each_step`, ...).
 """
 
 from __future__ import annotations
@@ -75,6 +77,43 @@ def check_layer_shapes(x_name: str, x: np.ndarray, states: dict[str, np.ndarray]
                              f"from U{gates[0]}, n_h = {n_h} from W{gates[0]}, m = {m} from {x_name})")
 
 
+def stack_gates(params: Params, prefix: str, gates: str) -> np.ndarray:
+    """``U``, ``W`` or ``b`` of all gates stacked along the rows, in the order of ``gates``: the
+    gates of a step then cost one matrix product instead of one each."""
+    return np.concatenate([params[prefix + g] for g in gates])
+
+
+def split_rows(a: np.ndarray, k: int) -> list[np.ndarray]:
+    """The ``k`` equal row blocks of a stacked array, as views (cheaper than ``np.split``)."""
+    n = a.shape[0] // k
+    return [a[j * n:(j + 1) * n] for j in range(k)]
+
+
+def empty_by_rows(n: int, m: int, T: int, dtype) -> np.ndarray:
+    """An uninitialised ``(n, m, T)`` array stored as ``(n, T, m)``: a step's slice is ``n``
+    contiguous rows of ``m``, as good for the loop's products as :func:`empty_over_time`, and
+    the whole array flattens to ``(n, T m)`` in place for the products after the loop."""
+    return np.empty((n, T, m), dtype=dtype).transpose(0, 2, 1)
+
+
+def each_step(M: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """``M a^{<t>}`` for every step of ``a (n, m, T)``, as one product: ``(M.shape[0], m, T)``,
+    stored like :func:`empty_by_rows`.
+
+    Here and in :func:`sum_over_steps` the batch and time axes are flattened in the order
+    ``(T, m)``, the order in which :func:`empty_over_time` and :func:`empty_by_rows` store them:
+    flattening then copies whole rows, or nothing, where the order ``(m, T)`` would transpose
+    entry by entry (measured slower than the product itself).
+    """
+    return np.tensordot(M, a.transpose(0, 2, 1), axes=1).transpose(0, 2, 1)
+
+
+def sum_over_steps(da: np.ndarray, inputs: np.ndarray) -> np.ndarray:
+    """:func:`sum_over_batch_and_time` -- ``sum_t da^{<t>} inputs^{<t>T}`` -- flattening as in
+    :func:`each_step`."""
+    return sum_over_batch_and_time(da.transpose(0, 2, 1), inputs.transpose(0, 2, 1))
+
+
 def _check_gru(x_name, x, h_name, h, params, reset_after, sequence):
     if "bhh" in params and not reset_after:
         raise ValueError("params has bhh, which only the reset-after form uses; pass reset_after=True")
@@ -82,20 +121,34 @@ def _check_gru(x_name, x, h_name, h, params, reset_after, sequence):
     check_layer_shapes(x_name, x, {h_name: h}, params, GATES, sequence, extra)
 
 
-def _gru_step(x_t, h_prev, params, reset_after):
-    """One step without shape checks: ``(z, r, h_tilde, a_hh, h_next)``; ``a_hh`` is None
-    in the reset-before form."""
-    P = params
-    z = sigmoid(P["Uz"] @ x_t + P["Wz"] @ h_prev + P["bz"])
-    r = sigmoid(P["Ur"] @ x_t + P["Wr"] @ h_prev + P["br"])
-    if reset_after:
-        a_hh = (P["Wh"] @ h_prev + P["bhh"]) if "bhh" in P else P["Wh"] @ h_prev
-        h_tilde = np.tanh(P["Uh"] @ x_t + P["bh"] + r * a_hh)
-    else:
-        a_hh = None
-        h_tilde = np.tanh(P["Uh"] @ x_t + P["Wh"] @ (r * h_prev) + P["bh"])
+def _gru_step(a_x_t, h_prev, W, b_hh, reset_after, out=None):
+    """One step without shape checks: ``(gates, h_next)``.
+
+    ``a_x_t = U x^{<t>} + b`` is the input part of the pre-activations of ``z, r, h~`` and ``W``
+    the recurrent weights, both stacked (rows z, r, h); ``b_hh`` is the params' ``bhh`` or 0.
+    ``gates`` holds ``z, r, h~`` and, when ``reset_after``, ``a_hh``, stacked over the rows,
+    ``(3 n_h, m)`` or ``(4 n_h, m)``, written into ``out`` when given.
+    """
+    a_xz, a_xr, a_xh = split_rows(a_x_t, 3)
+    W_zr, W_h = W[:2 * len(h_prev)], W[2 * len(h_prev):]
+    if reset_after:  # W_z, W_r and W_h all multiply h^{<t-1>}: one product
+        a_hz, a_hr, a_hh = split_rows(W @ h_prev, 3)
+        z, r = sigmoid(a_xz + a_hz), sigmoid(a_xr + a_hr)
+        a_hh = a_hh + b_hh
+        h_tilde = np.tanh(a_xh + r * a_hh)
+    else:  # W_h multiplies r * h^{<t-1>}, known only once r is
+        a_hz, a_hr = split_rows(W_zr @ h_prev, 2)
+        z, r = sigmoid(a_xz + a_hz), sigmoid(a_xr + a_hr)
+        h_tilde = np.tanh(a_xh + W_h @ (r * h_prev))
+    gates = np.concatenate([z, r, h_tilde] + ([a_hh] if reset_after else []), out=out)
     h_next = z * h_tilde + (1.0 - z) * h_prev
-    return z, r, h_tilde, a_hh, h_next
+    return gates, h_next
+
+
+def _gru_cache(gates, reset_after):
+    """The cache entries ``z, r, h_tilde`` (and ``a_hh``): row blocks (views) of ``gates``."""
+    keys = ["z", "r", "h_tilde"] + (["a_hh"] if reset_after else [])
+    return dict(zip(keys, split_rows(gates, len(keys))))
 
 
 def gru_cell_forward(x_t: np.ndarray, h_prev: np.ndarray, params: Params, reset_after: bool = False):
@@ -114,16 +167,19 @@ def gru_cell_forward(x_t: np.ndarray, h_prev: np.ndarray, params: Params, reset_
         and, when ``reset_after``, ``a_hh = W_h h_prev + b_hh`` ``(n_h, m)``.
     """
     _check_gru("x_t", x_t, "h_prev", h_prev, params, reset_after, sequence=False)
-    z, r, h_tilde, a_hh, h_next = _gru_step(x_t, h_prev, params, reset_after)
-    cache = {"x_t": x_t, "h_prev": h_prev, "z": z, "r": r, "h_tilde": h_tilde, "h_next": h_next,
+    U, W, b = (stack_gates(params, p, GATES) for p in "UWb")
+    gates, h_next = _gru_step(U @ x_t + b, h_prev, W, params.get("bhh", 0.0), reset_after)
+    cache = {"x_t": x_t, "h_prev": h_prev, **_gru_cache(gates, reset_after), "h_next": h_next,
              "params": params, "reset_after": reset_after}
-    if reset_after:
-        cache["a_hh"] = a_hh
     return h_next, cache
 
 
 def gru_forward(x: np.ndarray, h0: np.ndarray, params: Params, reset_after: bool = False):
     """Run the GRU over a whole sequence, sharing the parameters across time.
+
+    The input terms ``U_g x^{<t>} + b_g`` do not depend on the previous state, so those of all
+    three gates and all steps are computed in one product before the loop; each step then only
+    does the recurrent products (see :func:`_gru_step`).
 
     Args:
         x: inputs, ``(n_x, m, T)``.
@@ -135,63 +191,63 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, params: Params, reset_after: bool
         ``(h, cache)``: ``h`` holds ``h^{<1>} ... h^{<T>}``, ``(n_h, m, T)``; ``cache`` is a dict
         with keys ``x``, ``h0``, ``z``, ``r``, ``h_tilde``, ``h``, ``params``, ``reset_after``
         (gates and candidates stacked over time, ``(n_h, m, T)``) and, when ``reset_after``,
-        ``a_hh (n_h, m, T)``.
+        ``a_hh (n_h, m, T)``; these are row blocks of one array.
     """
     _check_gru("x", x, "h0", h0, params, reset_after, sequence=True)
-    n_x, m, T = x.shape
+    n_h, (_, m, T) = h0.shape[0], x.shape
     dtype = np.result_type(x, h0, params["Wz"])
-    keys = ["z", "r", "h_tilde", "h"] + (["a_hh"] if reset_after else [])
-    out = {k: empty_over_time(h0.shape[0], m, T, dtype) for k in keys}
-    x_steps = time_major(x)
-    h_t = h0
+    U, W, b = (stack_gates(params, p, GATES) for p in "UWb")
+    a_x = each_step(U, x) + b[:, :, None]  # U x^{<t>} + b for every step, (3 n_h, m, T)
+    gates = empty_over_time((4 if reset_after else 3) * n_h, m, T, dtype)
+    h = empty_over_time(n_h, m, T, dtype)
+    b_hh, h_t = params.get("bhh", 0.0), h0
     for t in range(T):
-        z, r, h_tilde, a_hh, h_t = _gru_step(x_steps[:, :, t], h_t, params, reset_after)
-        for k, v in zip(keys, (z, r, h_tilde, h_t, a_hh)):
-            out[k][:, :, t] = v
-    cache = {"x": x, "h0": h0, "z": out["z"], "r": out["r"], "h_tilde": out["h_tilde"], "h": out["h"],
-             "params": params, "reset_after": reset_after}
-    if reset_after:
-        cache["a_hh"] = out["a_hh"]
-    return out["h"], cache
+        _, h_t = _gru_step(a_x[:, :, t], h_t, W, b_hh, reset_after, out=gates[:, :, t])
+        h[:, :, t] = h_t
+    cache = {"x": x, "h0": h0, **_gru_cache(gates, reset_after), "h": h, "params": params,
+             "reset_after": reset_after}
+    return h, cache
 
 
-def _gru_step_backward(dh_next, h_prev, z, r, h_tilde, a_hh, params, reset_after):
-    """``(dh_prev, da)`` for one step: ``da`` holds the pre-activation gradients ``z``, ``r``,
-    ``h`` (of the candidate's tanh) and, when ``reset_after``, ``hh`` (of ``a_hh``)."""
-    P = params
+def _gru_step_backward(dh_next, h_prev, z, r, h_tilde, a_hh, W, reset_after, out=None):
+    """``(dh_prev, da)`` for one step: ``da`` holds the pre-activation gradients of ``z``,
+    ``r``, ``h~`` (the tanh's argument) and, when ``reset_after``, ``a_hh``, stacked over the
+    rows, ``(3 n_h, m)`` or ``(4 n_h, m)``, written into ``out`` when given."""
+    W_zr, W_h = W[:2 * len(h_prev)], W[2 * len(h_prev):]
     da_h = dh_next * z * (1.0 - h_tilde**2)
     da_z = dh_next * (h_tilde - h_prev) * z * (1.0 - z)
-    dh_prev = dh_next * (1.0 - z)
     if reset_after:
         da_hh = da_h * r
         dr = da_h * a_hh
-        dh_prev = dh_prev + P["Wh"].T @ da_hh
+        dh_candidate = W_h.T @ da_hh  # the candidate's path into h^{<t-1>}
     else:
-        d_rh = P["Wh"].T @ da_h  # gradient of r * h_prev
+        d_rh = W_h.T @ da_h  # gradient of r * h_prev
         dr = d_rh * h_prev
-        dh_prev = dh_prev + d_rh * r
+        dh_candidate = d_rh * r
     da_r = dr * r * (1.0 - r)
-    dh_prev = dh_prev + P["Wz"].T @ da_z + P["Wr"].T @ da_r
-    da = {"z": da_z, "r": da_r, "h": da_h}
-    if reset_after:
-        da["hh"] = da_hh
+    da = np.concatenate([da_z, da_r, da_h] + ([da_hh] if reset_after else []), out=out)
+    # h^{<t-1>} collects the direct path, the candidate's and W_z^T da_z + W_r^T da_r (one product)
+    dh_prev = dh_next * (1.0 - z) + dh_candidate + W_zr.T @ da[:2 * len(h_prev)]
     return dh_prev, da
 
 
-def _gru_param_grads(da, x, h_prev, r, params, reset_after) -> Grads:
-    """``dx`` and the parameter gradients from pre-activation gradients ``(n_h, m, T)``."""
-    grads = {"dx": sum(np.tensordot(params["U" + g].T, da[g], axes=1) for g in GATES)}
-    for g in GATES:
-        if g == "h":
-            W_in = h_prev if reset_after else r * h_prev  # what W_h multiplies
-            dW = sum_over_batch_and_time(da["hh"] if reset_after else da["h"], W_in)
-        else:
-            dW = sum_over_batch_and_time(da[g], h_prev)
-        grads["dU" + g] = sum_over_batch_and_time(da[g], x)
-        grads["dW" + g] = dW
-        grads["db" + g] = da[g].sum(axis=(1, 2))[:, None]
-    if "bhh" in params:
-        grads["dbhh"] = da["hh"].sum(axis=(1, 2))[:, None]
+def _gru_grads(da, x, h_prev, r, U, reset_after, has_bhh) -> Grads:
+    """``dx`` and the parameter gradients from the stacked pre-activation gradients
+    ``da (3 n_h or 4 n_h, m, T)``: one product over batch and time for all ``dU_g``, one for
+    ``dW_z, dW_r`` (both multiply ``h_prev``) and one for ``dW_h``."""
+    n_h = len(h_prev)
+    da_zrh, da_hh = da[:3 * n_h], da[3 * n_h:]
+    if reset_after:
+        dW_h = sum_over_steps(da_hh, h_prev)
+    else:
+        dW_h = sum_over_steps(da_zrh[2 * n_h:], r * h_prev)  # W_h multiplies r * h_prev
+    stacked = {"dU": sum_over_steps(da_zrh, x), "db": da_zrh.sum(axis=(1, 2))[:, None],
+               "dW": np.concatenate([sum_over_steps(da_zrh[:2 * n_h], h_prev), dW_h])}
+    grads = {"dx": each_step(U.T, da_zrh)}  # sum_g U_g^T da_g
+    for name, value in stacked.items():
+        grads |= {name + g: rows for g, rows in zip(GATES, split_rows(value, 3))}
+    if has_bhh:
+        grads["dbhh"] = da_hh.sum(axis=(1, 2))[:, None]
     return grads
 
 
@@ -220,10 +276,11 @@ def gru_cell_backward(dh_next: np.ndarray, cache: dict) -> Grads:
         params have ``bhh``.
     """
     c, ra = cache, cache["reset_after"]
+    U, W = (stack_gates(c["params"], p, GATES) for p in "UW")
     dh_prev, da = _gru_step_backward(dh_next, c["h_prev"], c["z"], c["r"], c["h_tilde"], c.get("a_hh"),
-                                     c["params"], ra)
-    grads = _gru_param_grads({k: v[..., None] for k, v in da.items()}, c["x_t"][..., None],
-                             c["h_prev"][..., None], c["r"][..., None], c["params"], ra)
+                                     W, ra)
+    grads = _gru_grads(da[..., None], c["x_t"][..., None], c["h_prev"][..., None], c["r"][..., None],
+                       U, ra, "bhh" in c["params"])
     return {"dx_t": grads.pop("dx")[..., 0], "dh_prev": dh_prev, **grads}
 
 
@@ -235,7 +292,7 @@ def gru_backward(dh: np.ndarray, cache: dict) -> Grads:
     runs the step backward of :func:`gru_cell_backward`. The direct path
     ``dh_prev = dh_next * (1 - z) + ...`` is the GRU's shortcut: where the update gate is
     closed (``z ~ 0``) the gradient passes back unchanged. The parameter gradients sum every
-    step's contribution (one product over batch and time per parameter).
+    step's contribution, after the loop (see :func:`_gru_grads`).
 
     Args:
         dh: ``(n_h, m, T)``.
@@ -248,17 +305,18 @@ def gru_backward(dh: np.ndarray, cache: dict) -> Grads:
     x, h0, h, z, r, h_tilde = (cache[k] for k in ("x", "h0", "h", "z", "r", "h_tilde"))
     params, reset_after = cache["params"], cache["reset_after"]
     a_hh = cache.get("a_hh")
+    U, W = (stack_gates(params, p, GATES) for p in "UW")
+    (n_h, m, T), dtype = h.shape, h.dtype
     h_prev = previous_states(h0, h)
     dh = time_major(dh)
-    da = {k: empty_over_time(*h.shape, h.dtype) for k in ["z", "r", "h"] + (["hh"] if reset_after else [])}
+    # da_z, da_r, da_h (and da_hh) stacked over the rows; by rows, for the products after the loop
+    da = empty_by_rows((4 if reset_after else 3) * n_h, m, T, dtype)
     dh_from_next = np.zeros_like(h0)  # dh_prev of step t + 1; nothing comes after the last step
-    for t in reversed(range(x.shape[2])):
-        dh_from_next, da_t = _gru_step_backward(
+    for t in reversed(range(T)):
+        dh_from_next, _ = _gru_step_backward(
             dh[:, :, t] + dh_from_next, h_prev[:, :, t], z[:, :, t], r[:, :, t], h_tilde[:, :, t],
-            None if a_hh is None else a_hh[:, :, t], params, reset_after)
-        for k, v in da_t.items():
-            da[k][:, :, t] = v
-    grads = _gru_param_grads(da, x, h_prev, r, params, reset_after)
+            None if a_hh is None else a_hh[:, :, t], W, reset_after, out=da[:, :, t])
+    grads = _gru_grads(da, x, h_prev, r, U, reset_after, "bhh" in params)
     return {"dx": grads.pop("dx"), "dh0": dh_from_next, **grads}
 
 

@@ -14,29 +14,37 @@ Shapes as for the vanilla RNN: ``x (n_x, m, T)``, states ``(n_h, m)``, states ov
 ``(n_h, m, T)``. Parameters: ``Ui Uf Ug Uo (n_h, n_x)``, ``Wi Wf Wg Wo (n_h, n_h)``,
 ``bi bf bg bo (n_h, 1)``. Backward functions return dicts keyed ``"d" + name``; caches are
 dicts of arrays.
+
+The code stacks the four gates along the rows, in the order i, f, g, o: ``U (4 n_h, n_x)``,
+``W (4 n_h, n_h)``, ``b (4 n_h, 1)``, so a step costs one matrix product instead of four (the
+cached gates are row blocks of one stacked array).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .gru import check_layer_shapes, sigmoid
-from .rnn import (
-    Grads, Params, empty_over_time, orthogonal, previous_states, sum_over_batch_and_time, time_major,
+from .gru import (
+    check_layer_shapes, each_step, empty_by_rows, sigmoid, split_rows, stack_gates, sum_over_steps,
 )
+from .rnn import Grads, Params, empty_over_time, orthogonal, previous_states, time_major
 
 GATES = "ifgo"  # parameter suffixes: input, forget, candidate, output (torch.nn.LSTM's order)
 
 
-def _lstm_step(x_t, h_prev, c_prev, params):
-    """One step without shape checks: ``(i, f, g, o, c_next, h_next)``."""
-    def pre(k):
-        return params["U" + k] @ x_t + params["W" + k] @ h_prev + params["b" + k]
+def _lstm_step(a_x_t, h_prev, c_prev, W, out=None):
+    """One step without shape checks: ``(gates, c_next, h_next)``.
 
-    i, f, g, o = sigmoid(pre("i")), sigmoid(pre("f")), np.tanh(pre("g")), sigmoid(pre("o"))
+    ``a_x_t = U x^{<t>} + b`` is the input part of the four pre-activations, stacked like
+    ``U`` and ``W`` (rows i, f, g, o), ``(4 n_h, m)``; ``gates`` holds ``i, f, g, o`` stacked
+    the same way, written into ``out`` when given.
+    """
+    a_i, a_f, a_g, a_o = split_rows(a_x_t + W @ h_prev, 4)
+    gates = np.concatenate([sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)], out=out)
+    i, f, g, o = split_rows(gates, 4)
     c_next = f * c_prev + i * g
     h_next = o * np.tanh(c_next)
-    return i, f, g, o, c_next, h_next
+    return gates, c_next, h_next
 
 
 def lstm_cell_forward(x_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, params: Params):
@@ -54,14 +62,19 @@ def lstm_cell_forward(x_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, p
         ``params``.
     """
     check_layer_shapes("x_t", x_t, {"h_prev": h_prev, "c_prev": c_prev}, params, GATES, sequence=False)
-    i, f, g, o, c_next, h_next = _lstm_step(x_t, h_prev, c_prev, params)
-    cache = {"x_t": x_t, "h_prev": h_prev, "c_prev": c_prev, "i": i, "f": f, "g": g, "o": o,
+    U, W, b = (stack_gates(params, p, GATES) for p in "UWb")
+    gates, c_next, h_next = _lstm_step(U @ x_t + b, h_prev, c_prev, W)
+    cache = {"x_t": x_t, "h_prev": h_prev, "c_prev": c_prev, **dict(zip(GATES, split_rows(gates, 4))),
              "c_next": c_next, "h_next": h_next, "params": params}
     return h_next, c_next, cache
 
 
 def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, params: Params):
     """Run the LSTM over a whole sequence, sharing the parameters across time.
+
+    The input terms ``U_k x^{<t>} + b_k`` do not depend on the previous state, so those of all
+    four gates and all steps are computed in one product before the loop; each step then only
+    adds the stacked recurrent product ``W h^{<t-1>}`` (see :func:`_lstm_step`).
 
     Args:
         x: inputs, ``(n_x, m, T)``.
@@ -71,46 +84,48 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, params: Params):
     Returns:
         ``(h, c, cache)``: ``h`` and ``c`` hold the states of steps 1 ... T, each
         ``(n_h, m, T)``; ``cache`` is a dict with keys ``x``, ``h0``, ``c0``, ``i``, ``f``,
-        ``g``, ``o``, ``c``, ``h``, ``params`` (gates stacked over time, ``(n_h, m, T)``).
+        ``g``, ``o``, ``c``, ``h``, ``params`` (gates stacked over time, ``(n_h, m, T)``; the four
+        are row blocks of one ``(4 n_h, m, T)`` array).
     """
     check_layer_shapes("x", x, {"h0": h0, "c0": c0}, params, GATES, sequence=True)
-    n_x, m, T = x.shape
+    n_h, (_, m, T) = h0.shape[0], x.shape
     dtype = np.result_type(x, h0, c0, params["Wi"])
-    keys = ("i", "f", "g", "o", "c", "h")
-    out = {k: empty_over_time(h0.shape[0], m, T, dtype) for k in keys}
-    x_steps = time_major(x)
+    U, W, b = (stack_gates(params, p, GATES) for p in "UWb")
+    a_x = each_step(U, x) + b[:, :, None]  # U x^{<t>} + b for every step, (4 n_h, m, T)
+    gates = empty_over_time(4 * n_h, m, T, dtype)
+    c, h = empty_over_time(n_h, m, T, dtype), empty_over_time(n_h, m, T, dtype)
     h_t, c_t = h0, c0
     for t in range(T):
-        step = _lstm_step(x_steps[:, :, t], h_t, c_t, params)
-        for k, v in zip(keys, step):
-            out[k][:, :, t] = v
-        c_t, h_t = step[4], step[5]
-    cache = {"x": x, "h0": h0, "c0": c0, **out, "params": params}
-    return out["h"], out["c"], cache
+        _, c_t, h_t = _lstm_step(a_x[:, :, t], h_t, c_t, W, out=gates[:, :, t])
+        c[:, :, t], h[:, :, t] = c_t, h_t
+    cache = {"x": x, "h0": h0, "c0": c0, **dict(zip(GATES, split_rows(gates, 4))), "c": c, "h": h,
+             "params": params}
+    return h, c, cache
 
 
-def _lstm_step_backward(dh_next, dc_next, c_prev, i, f, g, o, c_next, params):
+def _lstm_step_backward(dh_next, dc_next, c_prev, i, f, g, o, c_next, W, out=None):
     """``(dh_prev, dc_prev, da)`` for one step; ``da`` holds the pre-activation gradients of
-    the four gates, keyed ``i f g o``."""
+    the four gates stacked like ``W`` (rows i, f, g, o), ``(4 n_h, m)``, written into ``out``
+    when given."""
     tanh_c = np.tanh(c_next)
     dc = dc_next + dh_next * o * (1.0 - tanh_c**2)  # both routes into c^{<t>}
-    da = {
-        "i": dc * g * i * (1.0 - i),
-        "f": dc * c_prev * f * (1.0 - f),
-        "g": dc * i * (1.0 - g**2),
-        "o": dh_next * tanh_c * o * (1.0 - o),
-    }
-    dh_prev = sum(params["W" + k].T @ da[k] for k in GATES)
-    return dh_prev, dc * f, da
+    da = np.concatenate([dc * g * i * (1.0 - i),              # da_i
+                         dc * c_prev * f * (1.0 - f),         # da_f
+                         dc * i * (1.0 - g**2),               # da_g
+                         dh_next * tanh_c * o * (1.0 - o)],   # da_o
+                        out=out)
+    return W.T @ da, dc * f, da  # W^T da = sum_k W_k^T da_k
 
 
-def _lstm_param_grads(da, x, h_prev, params) -> Grads:
-    """``dx`` and the parameter gradients from pre-activation gradients ``(n_h, m, T)``."""
-    grads = {"dx": sum(np.tensordot(params["U" + k].T, da[k], axes=1) for k in GATES)}
-    for k in GATES:
-        grads["dU" + k] = sum_over_batch_and_time(da[k], x)
-        grads["dW" + k] = sum_over_batch_and_time(da[k], h_prev)
-        grads["db" + k] = da[k].sum(axis=(1, 2))[:, None]
+def _lstm_grads(da, x, h_prev, U) -> Grads:
+    """``dx`` and the parameter gradients from the stacked pre-activation gradients
+    ``da (4 n_h, m, T)``: one product over batch and time for all four ``dU_k``, one for all
+    four ``dW_k``, whose row blocks are then handed out gate by gate."""
+    stacked = {"dU": sum_over_steps(da, x), "dW": sum_over_steps(da, h_prev),
+               "db": da.sum(axis=(1, 2))[:, None]}
+    grads = {"dx": each_step(U.T, da)}  # sum_k U_k^T da_k
+    for name, value in stacked.items():
+        grads |= {name + k: rows for k, rows in zip(GATES, split_rows(value, 4))}
     return grads
 
 
@@ -137,10 +152,10 @@ def lstm_cell_backward(dh_next: np.ndarray, dc_next: np.ndarray, cache: dict) ->
         ``dU<k> (n_h, n_x)``, ``dW<k> (n_h, n_h)``, ``db<k> (n_h, 1)`` for ``k`` in ``i f g o``.
     """
     c = cache
+    U, W = (stack_gates(c["params"], p, GATES) for p in "UW")
     dh_prev, dc_prev, da = _lstm_step_backward(dh_next, dc_next, c["c_prev"], c["i"], c["f"], c["g"],
-                                               c["o"], c["c_next"], c["params"])
-    grads = _lstm_param_grads({k: v[..., None] for k, v in da.items()}, c["x_t"][..., None],
-                              c["h_prev"][..., None], c["params"])
+                                               c["o"], c["c_next"], W)
+    grads = _lstm_grads(da[..., None], c["x_t"][..., None], c["h_prev"][..., None], U)
     return {"dx_t": grads.pop("dx")[..., 0], "dh_prev": dh_prev, "dc_prev": dc_prev, **grads}
 
 
@@ -167,17 +182,19 @@ def lstm_backward(dh: np.ndarray, cache: dict) -> Grads:
         gradients as in :func:`lstm_cell_backward`.
     """
     x, h0, c0, h, c, params = (cache[k] for k in ("x", "h0", "c0", "h", "c", "params"))
-    h_prev, c_prev = previous_states(h0, h), previous_states(c0, c)
+    U, W = (stack_gates(params, p, GATES) for p in "UW")
+    (n_h, m, T), dtype = h.shape, h.dtype
+    h_prev = previous_states(h0, h)  # all of them, for dW after the loop
     dh = time_major(dh)
-    da = {k: empty_over_time(*h.shape, h.dtype) for k in GATES}
+    # da_i, da_f, da_g, da_o stacked over the rows; by rows, for the products after the loop
+    da = empty_by_rows(4 * n_h, m, T, dtype)
     dh_from_next, dc_from_next = np.zeros_like(h0), np.zeros_like(c0)  # nothing after step T
-    for t in reversed(range(x.shape[2])):
+    for t in reversed(range(T)):
         gates = (cache[k][:, :, t] for k in GATES)
-        dh_from_next, dc_from_next, da_t = _lstm_step_backward(
-            dh[:, :, t] + dh_from_next, dc_from_next, c_prev[:, :, t], *gates, c[:, :, t], params)
-        for k in GATES:
-            da[k][:, :, t] = da_t[k]
-    grads = _lstm_param_grads(da, x, h_prev, params)
+        c_prev = c[:, :, t - 1] if t > 0 else c0
+        dh_from_next, dc_from_next, _ = _lstm_step_backward(
+            dh[:, :, t] + dh_from_next, dc_from_next, c_prev, *gates, c[:, :, t], W, out=da[:, :, t])
+    grads = _lstm_grads(da, x, h_prev, U)
     return {"dx": grads.pop("dx"), "dh0": dh_from_next, "dc0": dc_from_next, **grads}
 
 
