@@ -16,6 +16,7 @@ rnn_types          many-to-one, encoder--decoder                                
 sampling           temperature sampling with priming                            6
 clipping           clipping by value / global norm, Jacobian norms              7
 gru                gated recurrent unit (notes' and PyTorch's forms)            8
+gates              sigmoid, shape checks, stacked gates (GRU and LSTM)
 lstm               long short-term memory                                       9
 birnn              bidirectional RNNs                                           10
 deep_rnn           stacked RNNs                                                 11
@@ -30,7 +31,8 @@ from .cells import cell_step, init_params, sequence_backward, sequence_forward
 from .clipping import clip_by_global_norm, clip_by_value, global_norm, jacobian_norms
 from .deep_rnn import deep_rnn_backward, deep_rnn_forward
 from .gradcheck import grad_check, numerical_gradient, relative_error
-from .gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward, init_gru_params, sigmoid
+from .gates import sigmoid
+from .gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward, init_gru_params
 from .language_model import (
     EOS, UNK, NGramModel, addk_prob, build_vocab, context_counts, encode, ngram_counts, perplexity,
 )

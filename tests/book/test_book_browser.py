@@ -11,7 +11,6 @@ import functools
 import http.server
 import os
 import threading
-from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
 import pytest

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
+from autograder.reference.gates import sigmoid
 from autograder.reference.gru import (
-    gru_backward, gru_cell_backward, gru_cell_forward, gru_forward, init_gru_params, sigmoid,
+    gru_backward, gru_cell_backward, gru_cell_forward, gru_forward, init_gru_params,
 )
 from tests.reference.gradients import SHAPES, assert_gradients, random_params
 
