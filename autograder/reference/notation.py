@@ -19,14 +19,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-
-def _check_int(name: str, value, minimum: int) -> int:
-    """Return ``value`` as an ``int`` if it is an integer >= ``minimum``, else raise ValueError."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+from .language_model import _check_int  # the same argument checks as chapter 1
 
 
 def _as_int_array(name: str, values) -> np.ndarray:
