@@ -36,7 +36,11 @@ def setup(extras: str) -> None:
     if not PYTHON.exists():
         print(f"creating a virtual environment in {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", f".[{extras}]")
+    code = run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", f".[{extras}]",
+               check=False)
+    if code != 0:
+        sys.exit(f"setup failed: installing the course into {VENV} exited with {code} (see pip's message "
+                 "above; delete .venv to start over)")
 
 
 def install_torch(required: bool) -> None:
@@ -57,7 +61,7 @@ def book(args: argparse.Namespace) -> int:
     setup("book")
     # --all: a full build, so an erroring cell in an unchanged page cannot hide; -W -n: warnings
     # (and broken references) are errors.
-    return run(VENV / "bin" / "jupyter-book", "build", ".", "--all", "-W", "-n", "--keep-going", check=False)
+    return run(PYTHON.with_name("jupyter-book"), "build", ".", "--all", "-W", "-n", "--keep-going", check=False)
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -65,7 +69,7 @@ def execute(args: argparse.Namespace) -> int:
     the test suite's nbval check fails until they do)."""
     setup("book")
     notebooks = args.notebooks or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "chapters").glob("*.ipynb"))
-    return run(VENV / "bin" / "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+    return run(PYTHON.with_name("jupyter"), "nbconvert", "--to", "notebook", "--execute", "--inplace",
                "--ExecutePreprocessor.timeout=900", *notebooks, check=False)
 
 
