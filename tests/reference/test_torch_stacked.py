@@ -12,7 +12,9 @@ torch = pytest.importorskip("torch")
 from autograder.reference.birnn import birnn_backward, birnn_forward  # noqa: E402
 from autograder.reference.cells import init_params  # noqa: E402
 from autograder.reference.deep_rnn import deep_rnn_backward, deep_rnn_forward  # noqa: E402
-from autograder.reference.torch_weights import gru_to_torch, lstm_to_torch, rnn_to_torch  # noqa: E402
+from autograder.reference.torch_weights import (  # noqa: E402
+    grads_to_torch, gru_to_torch, lstm_to_torch, rnn_to_torch,
+)
 
 pytestmark = pytest.mark.torch
 TOL = dict(rtol=1e-10, atol=1e-10)
@@ -24,16 +26,6 @@ def torch_module(cell, n_x, n_h, state, **kwargs):
     module = cls(n_x, n_h, **kwargs).double()
     module.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in state.items()})
     return module
-
-
-def expected_torch_grads(cell, grads, suffix):
-    """Our gradients in torch's names. Torch has two biases where we have one; both get our
-    bias gradient (for the GRU's candidate row block, torch's hidden bias is our ``bhh``)."""
-    state = MODULES[cell][1]({k[1:]: v for k, v in grads.items()}, suffix)
-    ih, hh = state["bias_ih" + suffix], state["bias_hh" + suffix].copy()
-    n_shared = len(ih) if cell != "gru" else 2 * len(ih) // 3  # GRU: the r and z rows
-    hh[:n_shared] = ih[:n_shared]
-    return state | {"bias_hh" + suffix: hh}
 
 
 def run_torch(module, x, dh):
@@ -63,7 +55,7 @@ def test_birnn_equals_torch_bidirectional(cell):
     np.testing.assert_allclose(h, h_torch, **TOL)
     np.testing.assert_allclose(g["dx"], dx_torch, **TOL)
     for grads, suffix in ((g["f"], "_l0"), (g["b"], "_l0_reverse")):
-        for name, value in expected_torch_grads(cell, grads, suffix).items():
+        for name, value in grads_to_torch(grads, cell, suffix).items():
             np.testing.assert_allclose(value, grads_torch[name], **TOL, err_msg=name)
 
 
@@ -87,5 +79,5 @@ def test_deep_rnn_equals_torch_num_layers(cell):
     np.testing.assert_allclose(h, h_torch, **TOL)
     np.testing.assert_allclose(g["dx"], dx_torch, **TOL)
     for l, grads in enumerate(g["layers"]):
-        for name, value in expected_torch_grads(cell, grads, f"_l{l}").items():
+        for name, value in grads_to_torch(grads, cell, f"_l{l}").items():
             np.testing.assert_allclose(value, grads_torch[name], **TOL, err_msg=name)
