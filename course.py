@@ -4,6 +4,9 @@
     python3 course.py book   # set up, then build the HTML book into _build/html
     python3 course.py test   # set up, then run the whole test suite
 
+Authors also use ``python3 course.py execute`` (re-run chapter pages, storing outputs) and
+``python3 course.py exercises`` (regenerate the student notebooks from solutions/).
+
 Set AUTOGRADER_DATA_MIRROR to a folder of corpora (laid out as ../shared/data) to avoid
 downloads; without it the corpora are downloaded from their upstream repositories on first
 use, SHA-256 checked, and cached.
@@ -73,6 +76,20 @@ def execute(args: argparse.Namespace) -> int:
                "--ExecutePreprocessor.timeout=900", *notebooks, check=False)
 
 
+def exercises(args: argparse.Namespace) -> int:
+    """Regenerate the student notebooks in exercises/ from the source notebooks in solutions/
+    (``nbgrader generate_assignment``); the test suite fails while they differ."""
+    setup("book,dev")
+    names = args.assignments or sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
+    env_path = f"{PYTHON.parent}{os.pathsep}{os.environ.get('PATH', '')}"  # nbgrader calls alembic
+    os.environ["PATH"] = env_path
+    for name in names:
+        code = run(PYTHON, "-m", "nbgrader", "generate_assignment", name, "--force", check=False)
+        if code != 0:
+            return code
+    return 0
+
+
 def test(args: argparse.Namespace) -> int:
     setup("book,dev")
     install_torch(args.torch)
@@ -90,6 +107,9 @@ def main() -> int:
     e = sub.add_parser("execute", help="(authors) re-run chapter notebooks, storing their outputs")
     e.add_argument("notebooks", nargs="*", help="notebooks to run (default: every chapter)")
     e.set_defaults(func=execute)
+    x = sub.add_parser("exercises", help="(authors) regenerate exercises/ from solutions/ with nbgrader")
+    x.add_argument("assignments", nargs="*", help="assignments to generate (default: all)")
+    x.set_defaults(func=exercises)
     t = sub.add_parser("test", help="set up and run the whole test suite (extra arguments go to pytest)")
     t.add_argument("--torch", action="store_true", help="install PyTorch from the registry if missing")
     t.set_defaults(func=test)

@@ -1,0 +1,215 @@
+"""Checks for assignment 3, the RNN forward pass: softmax, rnn_cell_forward, rnn_forward, output_forward."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder import reference as ref
+
+from .inputs import SIZES, label, normal, rnn_params, state, subset
+from .spec import Case, Check, Keys, Mistake, Shape, Values, register
+
+LARGE = "large logits"
+
+
+def _sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def _relu(a):
+    return np.maximum(a, 0.0)
+
+
+NONLINEARITIES = {
+    "sigmoid": "the nonlinearity is the logistic sigmoid; the RNN uses tanh",
+    "relu": "the nonlinearity is ReLU; the RNN uses tanh",
+    "identity": "no nonlinearity was applied; h = tanh(a)",
+}
+ACTIVATIONS = {"sigmoid": _sigmoid, "relu": _relu, "identity": lambda a: a}
+
+
+@register
+class Softmax(Check):
+    name = "softmax"
+    parts = [
+        Shape((), 0.5, "shape"),
+        Values((), 1.5, "values", when=lambda c: not c.info.get(LARGE)),
+        Values((), 1.0, "no overflow for large logits", when=lambda c: c.info.get(LARGE)),
+    ]
+
+    def cases(self, rng):
+        cases = [Case("n_y=5, m=3", (normal(rng, 5, 3, scale=2.0),)),
+                 Case("n_y=4, m=1", (normal(rng, 4, 1),)),
+                 Case("n_y=3, m=2, T=4", (normal(rng, 3, 2, 4, scale=2.0),))]
+        big = normal(rng, 6, 4, scale=3.0)
+        big[rng.integers(0, 6, size=4), np.arange(4)] += 1000.0  # exp(1000) overflows float64
+        cases.append(Case("n_y=6, m=4, logits near 1000", (big,), info={LARGE: True}))
+        return cases
+
+    def expected(self, case):
+        return ref.softmax(case.args[0])
+
+    def mistakes(self):
+        def naive(case):
+            with np.errstate(all="ignore"):
+                e = np.exp(case.args[0])
+                return e / e.sum(axis=0, keepdims=True)
+
+        def last_axis(case):
+            z = case.args[0]
+            e = np.exp(z - z.max(axis=-1, keepdims=True))
+            return e / e.sum(axis=-1, keepdims=True)
+
+        def whole(case):
+            z = case.args[0]
+            e = np.exp(z - z.max())
+            return e / e.sum()
+
+        return [
+            Mistake("overflow", "exp overflowed: subtract each column's maximum before exp "
+                    "(softmax(z) = softmax(z - max z), and then exp never exceeds 1)", naive),
+            Mistake("wrong axis", "normalised over the last axis; the classes are axis 0 "
+                    "(each column, one example, must sum to 1)", last_axis),
+            Mistake("whole array", "normalised over the whole array; each column must sum to 1", whole),
+        ]
+
+
+def _cell_cases(rng):
+    cases = []
+    for n_x, n_h, _, m, _ in SIZES:
+        p = rnn_params(rng, n_x, n_h)
+        cases.append(Case(label(n_x=n_x, n_h=n_h, m=m), (normal(rng, n_x, m), state(rng, n_h, m), p)))
+    return cases
+
+
+def _cell(x_t, h_prev, p, act=np.tanh, U=None, W=None, bias=True):
+    U = p["U"] if U is None else U
+    W = p["W"] if W is None else W
+    return act(U @ x_t + W @ h_prev + (p["b"] if bias else 0.0))
+
+
+def _cell_answer(h_next, case):
+    x_t, h_prev, p = case.args
+    return h_next, {"x_t": x_t, "h_prev": h_prev, "h_next": h_next, "params": p}
+
+
+def _cell_mistakes(step, answer):
+    """Mistakes shared by the cell and the sequence: ``step(case, **change)`` runs the recurrence
+    with one change, ``answer`` wraps the states into the function's return value."""
+    square = lambda case: case.args[0].shape[0] == case.args[-1]["U"].shape[0]  # noqa: E731
+    out = [
+        Mistake("missing bias", "the bias b is missing: a = U x + W h_prev + b",
+                lambda c: answer(step(c, bias=False), c)),
+        Mistake("W transposed", "W is transposed: the recurrence is W h_prev with W of shape (n_h, n_h), "
+                "row i holding the weights into unit i", lambda c: answer(step(c, W=c.args[-1]["W"].T), c)),
+        Mistake("U transposed", "U is transposed: the input term is U x with U of shape (n_h, n_x)",
+                lambda c: answer(step(c, U=c.args[-1]["U"].T), c) if square(c) else None),
+        Mistake("U and W swapped", "U and W are swapped: U multiplies the input x, W the previous state",
+                lambda c: answer(step(c, U=c.args[-1]["W"], W=c.args[-1]["U"]), c) if square(c) else None),
+    ]
+    out += [Mistake(f"nonlinearity {k}", NONLINEARITIES[k], lambda c, k=k: answer(step(c, act=ACTIVATIONS[k]), c))
+            for k in ACTIVATIONS]
+    return out
+
+
+@register
+class RnnCellForward(Check):
+    name = "rnn_cell_forward"
+    returns = ("h_next", "cache")
+    parts = [
+        Shape("h_next", 0.5),
+        Values("h_next", 2.0),
+        Keys("cache", ["x_t", "h_prev", "h_next", "params"], 0.5),
+        Values("cache", 1.0, "cache contents"),
+    ]
+
+    def cases(self, rng):
+        return _cell_cases(rng)
+
+    def expected(self, case):
+        return ref.rnn_cell_forward(*case.args)
+
+    def mistakes(self):
+        return _cell_mistakes(lambda c, **change: _cell(*c.args, **change), _cell_answer)
+
+
+def _sequence(x, h0, p, start_zero=False, keep_previous=False, **change):
+    h = np.zeros((h0.shape[0], x.shape[1], x.shape[2]))
+    h_t = np.zeros_like(h0) if start_zero else h0
+    for t in range(x.shape[2]):
+        h_new = _cell(x[:, :, t], h_t, p, **change)
+        h[:, :, t] = h_t if keep_previous else h_new
+        h_t = h_new
+    return h
+
+
+def _sequence_answer(h, case):
+    x, h0, p = case.args
+    return h, {"x": x, "h0": h0, "h": h, "params": p}
+
+
+@register
+class RnnForward(Check):
+    name = "rnn_forward"
+    returns = ("h", "cache")
+    parts = [
+        Shape("h", 0.5),
+        Values("h", 2.0),
+        Keys("cache", ["x", "h0", "h", "params"], 0.5),
+        Values("cache", 1.0, "cache contents"),
+    ]
+
+    def cases(self, rng):
+        cases = []
+        for n_x, n_h, _, m, T in SIZES:
+            p = rnn_params(rng, n_x, n_h)
+            cases.append(Case(label(n_x=n_x, n_h=n_h, m=m, T=T), (normal(rng, n_x, m, T), state(rng, n_h, m), p)))
+        return cases
+
+    def expected(self, case):
+        return ref.rnn_forward(*case.args)
+
+    def mistakes(self):
+        return _cell_mistakes(lambda c, **change: _sequence(*c.args, **change), _sequence_answer) + [
+            Mistake("h0 ignored", "the initial state h0 is ignored: the first step uses h^{<0>} = h0, not zeros",
+                    lambda c: _sequence_answer(_sequence(*c.args, start_zero=True), c)),
+            Mistake("off by one", "off by one in time: h[:, :, t] must hold the state after step t, "
+                    "h^{<t+1>} in 0-based code, not the state before it",
+                    lambda c: _sequence_answer(_sequence(*c.args, keep_previous=True), c)),
+        ]
+
+
+@register
+class OutputForward(Check):
+    name = "output_forward"
+    returns = ("z", "cache")
+    parts = [
+        Shape("z", 0.5),
+        Values("z", 1.5),
+        Keys("cache", ["h", "params"], 0.5),
+        Values("cache", 0.5, "cache contents"),
+    ]
+
+    def cases(self, rng):
+        cases = []
+        for _, n_h, n_y, m, T in SIZES:
+            p = subset(rnn_params(rng, 1, n_h, n_y), "V c")
+            cases.append(Case(label(n_h=n_h, n_y=n_y, m=m, T=T), (state(rng, n_h, m * T).reshape(n_h, m, T), p)))
+        return cases
+
+    def expected(self, case):
+        return ref.output_forward(*case.args)
+
+    def mistakes(self):
+        def z(case, V=None, bias=True):
+            h, p = case.args
+            V = p["V"] if V is None else V
+            return np.einsum("yh,hmt->ymt", V, h) + (p["c"][:, :, None] if bias else 0.0), {"h": h, "params": p}
+
+        return [
+            Mistake("missing bias", "the bias c is missing: z = V h + c", lambda c: z(c, bias=False)),
+            Mistake("V transposed", "V is transposed: V has shape (n_y, n_h)",
+                    lambda c: z(c, V=c.args[1]["V"].T) if c.args[1]["V"].shape[0] == c.args[1]["V"].shape[1] else None),
+            Mistake("softmax applied", "these are probabilities: output_forward returns the logits z, "
+                    "before the softmax", lambda c: (ref.softmax(z(c)[0]), z(c)[1])),
+        ]

@@ -1,0 +1,389 @@
+"""The trusted side of a check: inputs, the reference's answer, partial credit and diagnostics.
+
+A :class:`Check` belongs to one graded function. It makes test cases from a seeded generator,
+asks the reference for the right answer, and scores a student's outcome (produced by
+:mod:`autograder.checks.harness`, possibly in another process) part by part. Each
+:class:`Part` is worth some points and passes only if it passes on every case. When a value is
+wrong, the check compares it with the answers of known mistakes -- the reference run on altered
+inputs, or a deliberately wrong formula -- and names the mistake it matches. Messages never
+contain the reference's values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .harness import Outcome
+
+RTOL, ATOL = 1e-6, 1e-9  # the stated tolerance: |student - reference| <= ATOL + RTOL |reference|
+
+
+@dataclass
+class Case:
+    """One call of the graded function. ``args``/``kwargs`` are plain data (arrays are float64)
+    with harness markers; ``label`` describes the case in messages (sizes, never values)."""
+    label: str
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    info: dict = field(default_factory=dict)  # trusted-side extras (never sent to the student)
+
+
+@dataclass
+class Mistake:
+    """A known wrong answer: ``answer(case)`` is what the mistaken function returns (plain data, the
+    structure of the reference's output; ``None`` when it does not apply to the case)."""
+    name: str
+    message: str
+    answer: Callable[[Case], object]
+
+
+@dataclass
+class PartResult:
+    part: str
+    score: float
+    max_score: float
+    status: str  # ok, wrong, error, timeout, invalid
+    message: str = ""
+
+
+@dataclass
+class CheckResult:
+    """The result of one check: the parts and their sum, with the seed that made the inputs."""
+    name: str
+    seed: int
+    parts: list[PartResult]
+
+    @property
+    def score(self) -> float:
+        return round(sum(p.score for p in self.parts), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(p.max_score for p in self.parts), 6)
+
+    @property
+    def status(self) -> str:
+        """``ok`` at full marks; otherwise the most serious status among the failed parts."""
+        failed = [p.status for p in self.parts if p.status != "ok"]
+        for status in ("timeout", "error", "invalid", "wrong"):
+            if status in failed:
+                return status
+        return "ok"
+
+    @property
+    def message(self) -> str:
+        """One line: the first failed part's message (and how many others failed)."""
+        failed = [p for p in self.parts if p.status != "ok"]
+        if not failed:
+            return "all checks passed"
+        more = f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""
+        return f"{failed[0].part}: {failed[0].message}{more}"
+
+    def report(self) -> str:
+        lines = [f"{self.name}: {self.score:g} / {self.max_score:g} points  (random inputs, seed {self.seed})"]
+        for p in self.parts:
+            mark = "✓" if p.status == "ok" else "✗"
+            lines.append(f"  {mark} {p.part:<28} {p.score:g}/{p.max_score:g}" + (f"  {p.message}" if p.message else ""))
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- looking inside plain outputs
+
+def get(value, path: tuple):
+    """``value[path[0]][path[1]]...``, or a ``LookupError`` with the part that is missing."""
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(value, (tuple, list)) or step >= len(value):
+                raise LookupError(step)
+        elif not isinstance(value, dict) or step not in value:
+            raise LookupError(step)
+        value = value[step]
+    return value
+
+
+def close(a, b, rtol: float = RTOL, atol: float = ATOL, equal_nan: bool = False) -> bool:
+    """Same structure and shape, equal within the stated tolerance (NaN equals NaN only with
+    ``equal_nan``, used to recognise a known mistake that overflows)."""
+    if isinstance(b, np.ndarray) or isinstance(a, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        if a.shape != b.shape or a.dtype.kind not in "biuf" or b.dtype.kind not in "biuf":
+            return False
+        with np.errstate(all="ignore"):
+            return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    if isinstance(b, (int, float)) and not isinstance(b, bool):
+        return (isinstance(a, (int, float)) and not isinstance(a, bool)
+                and bool(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+    if isinstance(b, dict):
+        return isinstance(a, dict) and a.keys() == b.keys() and all(close(a[k], b[k], rtol, atol, equal_nan) for k in b)
+    if isinstance(b, (list, tuple)):
+        return (isinstance(a, (list, tuple)) and len(a) == len(b)
+                and all(close(x, y, rtol, atol, equal_nan) for x, y in zip(a, b)))
+    return type(a) is type(b) and a == b
+
+
+def shape_text(shape) -> str:
+    return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def value_problem(name: str, got, want) -> str | None:
+    """Why ``got`` is not ``want`` when it is about type, shape or finiteness; ``None`` if the
+    two are comparable (then only the numbers differ)."""
+    if isinstance(want, np.ndarray):
+        if not isinstance(got, np.ndarray):
+            return f"{name} is a {type(got).__name__}; expected a NumPy array"
+        if got.shape != want.shape:
+            hint = " (transposed?)" if got.shape == want.shape[::-1] and got.ndim > 1 else ""
+            return f"{name} has shape {shape_text(got.shape)}; expected {shape_text(want.shape)}{hint}"
+        if got.dtype.kind == "f" and not np.isfinite(got).all():
+            bad = "NaN" if np.isnan(got).any() else "inf"
+            return f"{name} contains {bad}"
+        return None
+    if isinstance(want, float):
+        if not isinstance(got, (int, float)) or isinstance(got, bool):
+            return f"{name} is a {type(got).__name__}; expected a number"
+        if not np.isfinite(got):
+            return f"{name} is {got}"
+    return None
+
+
+def generic_hint(got, want) -> str | None:
+    """Diagnose common slips from the numbers alone: off by one in time, a constant factor."""
+    if not (isinstance(got, np.ndarray) and isinstance(want, np.ndarray) and got.shape == want.shape
+            and got.dtype.kind == "f" and np.isfinite(got).all()):
+        return None
+    if want.ndim >= 3 and want.shape[-1] > 1:
+        if close(got[..., 1:], want[..., :-1]) or close(got[..., :-1], want[..., 1:]):
+            return "the values are shifted by one time step (off by one in time)"
+    flat_w, flat_g = want.ravel(), got.ravel()
+    denom = float(flat_w @ flat_w)
+    if denom > 0:
+        factor = float(flat_g @ flat_w) / denom
+        if abs(factor) > 1e-12 and not np.isclose(factor, 1.0, rtol=1e-6) and close(got, factor * want):
+            return f"the values are the right ones times a constant factor ({factor:.4g})"
+    return None
+
+
+# ---------------------------------------------------------------- parts
+
+class Part:
+    """A graded property of the output, worth ``points``; ``judge`` returns ``None`` when the
+    property holds for the case, else the reason it does not."""
+
+    def __init__(self, title: str, points: float, when=None):
+        self.title, self.points, self.when = title, points, when
+
+    def applies(self, case: Case) -> bool:
+        return self.when is None or bool(self.when(case))
+
+    def judge(self, check: Check, case: Case, outcome: Outcome, want) -> str | None:
+        raise NotImplementedError
+
+
+class Shape(Part):
+    """The array at ``path`` has the reference's shape (type and shape only)."""
+
+    def __init__(self, path, points: float, title: str | None = None, when=None):
+        self.path = path if isinstance(path, tuple) else (path,)
+        super().__init__(title or f"{check_name(self.path)} shape", points, when)
+
+    def judge(self, check, case, outcome, want):
+        got, expected = check.locate(outcome.value, self.path), get(want, self.path)
+        if isinstance(got, Missing):
+            return got.message
+        if not isinstance(got, np.ndarray):
+            return f"{check_name(self.path)} is a {type(got).__name__}; expected a NumPy array"
+        if got.shape != expected.shape:
+            return value_problem(check_name(self.path), got, expected)
+        return None
+
+
+class Values(Part):
+    """The value at ``path`` equals the reference's within the tolerance; on failure the check's
+    mistakes and the generic hints are tried for a diagnosis."""
+
+    def __init__(self, path, points: float, title: str | None = None, rtol: float = RTOL, atol: float = ATOL,
+                 when=None):
+        self.path = path if isinstance(path, tuple) else (path,)
+        self.rtol, self.atol = rtol, atol
+        super().__init__(title or f"{check_name(self.path)} values", points, when)
+
+    def judge(self, check, case, outcome, want):
+        got, expected = check.locate(outcome.value, self.path), get(want, self.path)
+        if isinstance(got, Missing):
+            return got.message
+        return self.compare(check, case, self.path, got, expected)
+
+    def compare(self, check, case, path, got, expected):
+        name = check_name(path)
+        if isinstance(expected, dict):  # a cache or a dict of gradients: entry by entry
+            if not isinstance(got, dict):
+                return f"{name} is a {type(got).__name__}; expected a dict"
+            for key in expected:
+                if key not in got:
+                    return f"{name} has no entry {key!r}"
+                reason = self.compare(check, case, path + (key,), got[key], expected[key])
+                if reason:
+                    return reason
+            return None
+        problem = value_problem(name, got, expected)
+        if problem is None and close(got, expected, self.rtol, self.atol):
+            return None
+        diagnosis = check.diagnose(case, path, got, expected)
+        if diagnosis:
+            return f"{name} is wrong: {diagnosis}"
+        return problem or f"{name} is wrong (beyond the tolerance rtol={self.rtol:g}, atol={self.atol:g})" \
+            + (f"; {hint}" if (hint := generic_hint(got, expected)) else "")
+
+
+class Keys(Part):
+    """The dict at ``path`` has exactly the API's keys."""
+
+    def __init__(self, path, keys, points: float, title: str | None = None, when=None):
+        self.path = path if isinstance(path, tuple) else (path,)
+        self.keys = set(keys)
+        super().__init__(title or f"{check_name(self.path)} keys", points, when)
+
+    def judge(self, check, case, outcome, want):
+        got = check.locate(outcome.value, self.path)
+        if isinstance(got, Missing):
+            return got.message
+        if not isinstance(got, dict):
+            return f"{check_name(self.path)} is a {type(got).__name__}; expected a dict"
+        missing, extra = sorted(self.keys - got.keys(), key=str), sorted(got.keys() - self.keys, key=str)
+        if missing or extra:
+            return "; ".join(filter(None, [missing and f"missing keys {missing}", extra and f"unexpected keys {extra}"]))
+        return None
+
+
+class NoSideEffects(Part):
+    """The function leaves its arguments unchanged and returns new arrays, not views of them (a
+    caller that later changes the result would otherwise change its own inputs)."""
+
+    def __init__(self, points: float, title: str = "inputs left unchanged", when=None):
+        super().__init__(title, points, when)
+
+    def judge(self, check, case, outcome, want):
+        if outcome.mutated:
+            return f"the function changed its input in place ({', '.join(outcome.mutated[:3])}); work on a copy"
+        if outcome.aliased:
+            return ("the result shares memory with an input (a view, not a new array): a caller who "
+                    "changes one changes the other; return a copy")
+        return None
+
+
+class Custom(Part):
+    """A property computed by ``rule(case, value, want) -> None | reason``."""
+
+    def __init__(self, title: str, points: float, rule, when=None):
+        super().__init__(title, points, when)
+        self.rule = rule
+
+    def judge(self, check, case, outcome, want):
+        return self.rule(case, outcome.value, want)
+
+
+def check_name(path: tuple) -> str:
+    return ".".join(str(p) for p in path) if path else "the result"
+
+
+@dataclass
+class Missing:
+    message: str
+
+
+# ---------------------------------------------------------------- the check
+
+REGISTRY: dict[str, type[Check]] = {}
+
+
+def register(cls: type[Check]) -> type[Check]:
+    """Class decorator: make the check available to :func:`autograder.checks.check` by its name."""
+    if cls.name in REGISTRY:
+        raise ValueError(f"two checks are named {cls.name!r}")
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+class Check:
+    """Subclass per graded function: set ``name``, ``returns`` (the names of the returned tuple's
+    items, or ``None`` for a single value), ``parts``; implement ``cases`` and ``expected``;
+    list known ``mistakes``."""
+
+    name: str = ""
+    returns: tuple | None = None
+    parts: list[Part] = []
+    timeout: float = 5.0  # seconds per call; the functions run in milliseconds
+
+    def cases(self, rng: np.random.Generator) -> list[Case]:
+        raise NotImplementedError
+
+    def expected(self, case: Case):
+        """The reference's answer for ``case``: the function's return value, as plain data."""
+        raise NotImplementedError
+
+    def mistakes(self) -> list[Mistake]:
+        return []
+
+    @property
+    def points(self) -> float:
+        return round(sum(p.points for p in self.parts), 6)
+
+    def locate(self, value, path):
+        """The student's value at ``path`` (names as in ``returns``), or :class:`Missing`."""
+        if self.returns is not None:
+            if not isinstance(value, tuple) or len(value) != len(self.returns):
+                what = f"a tuple of {len(value)}" if isinstance(value, tuple) else f"a {type(value).__name__}"
+                return Missing(f"the function returned {what}; expected a tuple ({', '.join(self.returns)})")
+            value = dict(zip(self.returns, value))
+        try:
+            return get(value, path)
+        except LookupError:
+            return Missing(f"the result has no {check_name(path)}")
+
+    def reference_named(self, case):
+        want = self.expected(case)
+        if self.returns is not None:
+            want = dict(zip(self.returns, want))
+        return want
+
+    def diagnose(self, case: Case, path: tuple, got, expected) -> str | None:
+        """The message of the first known mistake whose answer matches ``got`` at ``path`` (and
+        differs from the right answer there)."""
+        for mistake in self.mistakes():
+            try:
+                wrong = mistake.answer(case)
+            except Exception:  # noqa: BLE001 -- a mistake that cannot apply to this case
+                continue
+            if wrong is None:
+                continue
+            if self.returns is not None:
+                wrong = dict(zip(self.returns, wrong))
+            try:
+                wrong_here = get(wrong, path)
+            except LookupError:
+                continue
+            if not close(wrong_here, expected) and close(got, wrong_here, rtol=1e-5, atol=1e-8, equal_nan=True):
+                return mistake.message
+        return None
+
+    def score(self, cases: list[Case], outcomes: list[Outcome], seed: int) -> CheckResult:
+        """Score the outcomes of all cases: every part on every case, first failure reported."""
+        wants = [self.reference_named(c) for c in cases]
+        results = []
+        for part in self.parts:
+            status, message = "ok", ""
+            for case, outcome, want in zip(cases, outcomes, wants):
+                if not part.applies(case):
+                    continue
+                if outcome.status != "ok":
+                    status, message = outcome.status, f"{outcome.message} [case {case.label}]"
+                    break
+                reason = part.judge(self, case, outcome, want)
+                if reason:
+                    status, message = "wrong", f"{reason} [case {case.label}]"
+                    break
+            results.append(PartResult(part.title, part.points if status == "ok" else 0.0, part.points, status, message))
+        return CheckResult(self.name, seed, results)
