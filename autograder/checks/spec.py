@@ -31,6 +31,10 @@ class Case:
     info: dict = field(default_factory=dict)  # trusted-side extras (never sent to the student)
 
 
+class Diagnosis(str):
+    """A failure reason that names a known mistake (preferred over other reasons in reports)."""
+
+
 @dataclass
 class Mistake:
     """A known wrong answer: ``answer(case)`` is what the mistaken function returns (plain data, the
@@ -233,7 +237,7 @@ class Values(Part):
             return None
         diagnosis = check.diagnose(case, path, got, expected)
         if diagnosis:
-            return f"{name} is wrong: {diagnosis}"
+            return Diagnosis(f"{name} is wrong: {diagnosis}")
         return problem or f"{name} is wrong (beyond the tolerance rtol={self.rtol:g}, atol={self.atol:g})" \
             + (f"; {hint}" if (hint := generic_hint(got, expected)) else "")
 
@@ -374,16 +378,30 @@ class Check:
         wants = [self.reference_named(c) for c in cases]
         results = []
         for part in self.parts:
-            status, message = "ok", ""
+            failures = []  # (status, reason, case) for every case where the part fails
             for case, outcome, want in zip(cases, outcomes, wants):
                 if not part.applies(case):
                     continue
                 if outcome.status != "ok":
-                    status, message = outcome.status, f"{outcome.message} [case {case.label}]"
-                    break
+                    failures.append((outcome.status, outcome.message, case))
+                    continue
                 reason = part.judge(self, case, outcome, want)
                 if reason:
-                    status, message = "wrong", f"{reason} [case {case.label}]"
-                    break
-            results.append(PartResult(part.title, part.points if status == "ok" else 0.0, part.points, status, message))
+                    failures.append(("wrong", reason, case))
+            results.append(self._part_result(part, failures))
         return CheckResult(self.name, seed, results)
+
+    @staticmethod
+    def _part_result(part: Part, failures: list) -> PartResult:
+        """Full points, or none with the most telling failure: a named mistake beats an error
+        (a transposed matrix raises on non-square sizes but is recognised on the square one)."""
+        if not failures:
+            return PartResult(part.title, part.points, part.points, "ok")
+        status, reason, case = next((f for f in failures if isinstance(f[1], Diagnosis)), failures[0])
+        message = f"{reason} [case {case.label}]"
+        errors = [f for f in failures if f[0] != "wrong" and f[2] is not case]
+        if isinstance(reason, Diagnosis) and errors:
+            message += f"; on {len(errors)} other case(s) it {errors[0][1].removeprefix('the function ')}"
+        return PartResult(part.title, 0.0, part.points, status, message)
+
+

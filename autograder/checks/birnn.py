@@ -1,0 +1,1 @@
+"""Checks for assignment 10, bidirectional RNNs: birnn_forward, birnn_backward."""

@@ -1,0 +1,1 @@
+"""Checks for assignment 2, notation: one_hot, pad_sequences, batch_sequences."""

@@ -1,0 +1,1 @@
+"""Checks for assignment 6, sampling: temperature sampling with priming."""
