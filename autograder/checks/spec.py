@@ -116,16 +116,25 @@ def close(a, b, rtol: float = RTOL, atol: float = ATOL, equal_nan: bool = False)
         if a.shape != b.shape or a.dtype.kind not in "biuf" or b.dtype.kind not in "biuf":
             return False
         with np.errstate(all="ignore"):
-            return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+            return _allclose(a.astype(np.float64), b.astype(np.float64), rtol, atol, equal_nan)
     if isinstance(b, (int, float)) and not isinstance(b, bool):
         return (isinstance(a, (int, float)) and not isinstance(a, bool)
-                and bool(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+                and _allclose(np.array(float(a)), np.array(float(b)), rtol, atol, equal_nan))
     if isinstance(b, dict):
         return isinstance(a, dict) and a.keys() == b.keys() and all(close(a[k], b[k], rtol, atol, equal_nan) for k in b)
     if isinstance(b, (list, tuple)):
         return (isinstance(a, (list, tuple)) and len(a) == len(b)
                 and all(close(x, y, rtol, atol, equal_nan) for x, y in zip(a, b)))
     return type(a) is type(b) and a == b
+
+
+def _allclose(a: np.ndarray, b: np.ndarray, rtol: float, atol: float, equal_nan: bool) -> bool:
+    """``np.allclose`` written with array operators only: in a notebook kernel a student can rebind
+    ``np.allclose`` or ``np.isclose``, but not the arithmetic of ``ndarray`` itself."""
+    ok = (a - b).__abs__() <= atol + rtol * b.__abs__()
+    if equal_nan:
+        ok = ok | ((a != a) & (b != b))
+    return bool(ok.all())
 
 
 def shape_text(shape) -> str:
