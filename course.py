@@ -25,6 +25,10 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 TORCH = "torch==2.13.0"
+# Stored chapter outputs are compared digit for digit with a fresh run (nbval). Float results
+# depend on the SIMD kernels NumPy and OpenBLAS pick for the CPU, so every run uses the same
+# x86-64 level, AVX2 (no AVX-512): pages executed on one machine reproduce on another.
+REPRODUCIBLE_ENV = {"OPENBLAS_CORETYPE": "Haswell", "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR"}
 
 
 def run(*cmd: str | Path, check: bool = True) -> int:
@@ -113,6 +117,8 @@ def main() -> int:
     t = sub.add_parser("test", help="set up and run the whole test suite (extra arguments go to pytest)")
     t.add_argument("--torch", action="store_true", help="install PyTorch from the registry if missing")
     t.set_defaults(func=test)
+    for name, value in REPRODUCIBLE_ENV.items():
+        os.environ.setdefault(name, value)
     args, rest = parser.parse_known_args()
     args.pytest_args = rest
     return args.func(args)

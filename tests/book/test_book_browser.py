@@ -115,3 +115,31 @@ def test_every_page_renders_offline(built_book, server):
             problems.append(f"{name}: link to missing anchor {path}#{fragment}")
     problems += [f"request outside the build (blocked): {url}" for url in sorted(set(blocked))]
     assert not problems, "\n".join(problems[:60])
+
+
+GLOSSARY_WRAPS = """() => [...document.querySelectorAll('section#glossary table tbody tr')].map(tr => {
+    const cell = tr.children[1];
+    const lineHeight = parseFloat(getComputedStyle(cell).lineHeight) || 24;
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    return {text: cell.textContent.trim(), lines: Math.round(range.getBoundingClientRect().height / lineHeight)};
+}).filter(row => row.lines > 1)"""
+
+
+def test_glossary_chinese_terms_never_wrap_on_a_phone(built_book, server):
+    """On a 390-pixel-wide screen, every 中文术语 still reads as one unit on one line."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort())
+        page.goto(server + "glossary.html", wait_until="load")
+        wrapped = page.evaluate(GLOSSARY_WRAPS)
+        rows = page.evaluate("() => document.querySelectorAll('section#glossary table tbody tr').length")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "glossary-phone.png"), full_page=False)
+        browser.close()
+    assert rows > 50, "the glossary tables were not found"
+    assert not wrapped, f"Chinese terms broken across lines: {wrapped[:5]}"
