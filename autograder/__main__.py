@@ -1,5 +1,10 @@
 """Command line: ``python -m autograder COMMAND``.
 
+    python -m autograder grade ASSIGNMENT --submitted DIR --out OUTDIR [--jobs N] [--timeout SECONDS] [--memory-mb MB]
+        Grade nbgrader's layout DIR/<student>/<ASSIGNMENT>/<notebook>.ipynb against the trusted
+        source notebook in solutions/ASSIGNMENT/, running student code in a sandbox. Writes
+        OUTDIR/grades.csv and OUTDIR/gradebook.sqlite; a rerun grades only what changed.
+
     python -m autograder data [--mirror DIR] [--cache-dir DIR]
         Fetch and verify every pinned corpus file (for an offline class: run once, then copy
         the cache folder and point AUTOGRADER_DATA_MIRROR at it).
@@ -28,10 +33,48 @@ def data_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def grade_command(args: argparse.Namespace) -> int:
+    from .grader import GradingIncomplete, InstructorError, grade
+
+    try:
+        summary = grade(args.assignment, args.submitted, args.out, jobs=args.jobs, timeout=args.timeout,
+                        memory_mb=args.memory_mb, solutions=args.source,
+                        log=lambda text: print(text, file=sys.stderr, flush=True))
+    except InstructorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except GradingIncomplete as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
+    print(f"graded {summary.graded} notebooks of {summary.students} students "
+          f"({summary.skipped} unchanged) in {summary.seconds:.1f} s; results in {args.out / 'grades.csv'}",
+          file=sys.stderr)
+    return 0
+
+
+def positive(kind):
+    def parse(text: str):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+    return parse
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("grade", help="grade submissions in a sandbox; writes grades.csv and gradebook.sqlite")
+    g.add_argument("assignment", help="assignment name, a folder of solutions/ (e.g. 03-rnn-forward)")
+    g.add_argument("--submitted", type=Path, required=True, help="nbgrader layout: DIR/<student>/<assignment>/")
+    g.add_argument("--out", type=Path, required=True, help="folder for grades.csv and gradebook.sqlite")
+    g.add_argument("--jobs", type=positive(int), help="sandboxes in parallel (default: all cores)")
+    g.add_argument("--timeout", type=positive(float), help="seconds for each call of a student function "
+                   "(default: each check's own, 5 s)")
+    g.add_argument("--memory-mb", type=positive(int), default=1024, help="memory student code may use (MB)")
+    g.add_argument("--source", type=Path, help="the solutions/ folder (default: the course's)")
+    g.set_defaults(func=grade_command)
     data = sub.add_parser("data", help="fetch and verify the course's corpora")
     data.add_argument("--mirror", type=Path, help="read the corpora from this mirror folder")
     data.add_argument("--cache-dir", type=Path, help="download into this folder")

@@ -26,7 +26,7 @@ from . import harness
 from .spec import REGISTRY, Check, CheckResult
 
 # Importing the topic modules registers their checks (one module per chapter topic).
-from . import (  # noqa: E402,F401  isort: skip
+from . import (  # noqa: F401  isort: skip
     birnn, bptt, clipping, deep_rnn, gru, language_model, lstm, notation, rnn, rnn_types, sampling,
 )
 

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import math
 import signal
+import struct
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -76,7 +78,7 @@ FUNCTIONS = {"quadratic_loss": _quadratic_loss, "tanh_layer_loss": _tanh_layer_l
 class Outcome:
     """What one call of a student's function produced.
 
-    ``status`` is ``ok`` (returned plain data), ``error`` (raised), ``timeout`` or ``invalid``
+    ``status`` is ``ok`` (returned plain data), ``error`` (raised), ``timeout``, ``memory`` or ``invalid``
     (returned something that is not plain data). ``mutated`` names the arguments the function
     changed in place; ``aliased`` names the returned arrays that share memory with an argument.
     """
@@ -231,8 +233,13 @@ def call(fn, args: tuple = (), kwargs: dict | None = None, timeout: float | None
     except CallTimeout as stop:
         return Outcome("timeout", message=one_line(f"the function was stopped: {stop}"),
                        output=captured.getvalue())
+    except MemoryError:
+        return Outcome("memory", message="ran out of memory (the grader's memory limit)", output=captured.getvalue())
     except RecursionError:
         return Outcome("error", message="raised RecursionError: maximum recursion depth exceeded",
+                       output=captured.getvalue())
+    except NotImplementedError:
+        return Outcome("error", message="raised NotImplementedError: the function is not written yet",
                        output=captured.getvalue())
     except Exception as error:  # noqa: BLE001 -- anything the student's code raises is reported
         detail = one_line(str(error))
@@ -280,3 +287,97 @@ def finite(value) -> bool:
     if isinstance(value, (list, tuple)):
         return all(finite(v) for v in value)
     return True
+
+
+# ---------------------------------------------------------------- the wire format
+#
+# Between the grader and its sandboxed worker, plain data travels as one frame: a JSON document
+# in which every array is replaced by {"__array__": i}, followed by an .npz archive holding the
+# arrays (read back with allow_pickle=False). Nothing is ever unpickled.
+
+MAX_FRAME = 512 * 1024 * 1024
+
+
+def encode(value) -> bytes:
+    """Plain data (with :class:`Rng`/:class:`Fn` markers) -> bytes."""
+    arrays: list = []
+    document = json.dumps(_encode(value, arrays), allow_nan=False, separators=(",", ":")).encode()
+    buffer = io.BytesIO()
+    np.savez(buffer, *arrays)
+    archive = buffer.getvalue()
+    return struct.pack("<QQ", len(document), len(archive)) + document + archive
+
+
+def decode(data: bytes):
+    """bytes -> plain data; :class:`InvalidOutput` for anything malformed."""
+    try:
+        n_doc, n_arc = struct.unpack_from("<QQ", data)
+        if 16 + n_doc + n_arc != len(data) or len(data) > MAX_FRAME:
+            raise InvalidOutput("the reply is truncated or has trailing bytes")
+        document = json.loads(data[16:16 + n_doc].decode())
+        with np.load(io.BytesIO(data[16 + n_doc:]), allow_pickle=False) as archive:
+            arrays = [archive[f"arr_{i}"] for i in range(len(archive.files))]
+    except InvalidOutput:
+        raise
+    except Exception as error:  # noqa: BLE001 -- any malformed reply is invalid, never a crash
+        raise InvalidOutput(f"the reply could not be read ({type(error).__name__})") from None
+    return _decode(document, arrays)
+
+
+def _encode(value, arrays):
+    if isinstance(value, Rng):
+        return {"__rng__": int(value.seed)}
+    if isinstance(value, Fn):
+        return {"__fn__": value.name, "data": _encode(value.data, arrays)}
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"__float__": repr(value)}
+    if isinstance(value, np.ndarray):
+        arrays.append(value)
+        return {"__array__": len(arrays) - 1}
+    if isinstance(value, tuple):
+        return {"__tuple__": [_encode(v, arrays) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v, arrays) for v in value]
+    if isinstance(value, dict):
+        return {"__dict__": [[_encode(k, arrays), _encode(v, arrays)] for k, v in value.items()]}
+    raise InvalidOutput(f"cannot send a {type(value).__name__}")
+
+
+def _decode(doc, arrays, depth: int = 0):
+    if depth > MAX_DEPTH + 4:
+        raise InvalidOutput("the reply is nested too deeply")
+    if doc is None or isinstance(doc, (bool, str, int, float)):
+        return doc
+    if isinstance(doc, list):
+        return [_decode(v, arrays, depth + 1) for v in doc]
+    if not isinstance(doc, dict) or len(doc) not in (1, 2):
+        raise InvalidOutput("the reply has an unknown structure")
+    key = next(iter(doc))
+    if key == "__array__":
+        array = arrays[int(doc[key])]
+        if type(array) is not np.ndarray or array.dtype.kind not in NUMERIC_KINDS:
+            raise InvalidOutput("the reply holds an array that is not numeric")
+        return array
+    if key == "__tuple__":
+        return tuple(_decode(v, arrays, depth + 1) for v in doc[key])
+    if key == "__dict__":
+        return {_key(_decode(k, arrays, depth + 1)): _decode(v, arrays, depth + 1) for k, v in doc[key]}
+    if key == "__float__":
+        return float(doc[key])
+    if key == "__rng__":
+        return Rng(int(doc[key]))
+    if key == "__fn__":
+        return Fn(str(doc[key]), _decode(doc["data"], arrays, depth + 1))
+    raise InvalidOutput("the reply has an unknown structure")
+
+
+def _key(key):
+    if isinstance(key, list):
+        key = tuple(key)
+    if isinstance(key, tuple):
+        return tuple(_key(k) for k in key)
+    if isinstance(key, (str, int)) and not isinstance(key, bool):
+        return key
+    raise InvalidOutput("the reply has a dict key that is not a string, integer or tuple")

@@ -31,11 +31,11 @@ ACTIVATIONS = {"sigmoid": _sigmoid, "relu": _relu, "identity": lambda a: a}
 @register
 class Softmax(Check):
     name = "softmax"
-    parts = [
+    parts = (
         Shape((), 0.5, "shape"),
         Values((), 1.5, "values", when=lambda c: not c.info.get(LARGE)),
         Values((), 1.0, "no overflow for large logits", when=lambda c: c.info.get(LARGE)),
-    ]
+    )
 
     def cases(self, rng):
         cases = [Case("n_y=5, m=3", (normal(rng, 5, 3, scale=2.0),)),
@@ -96,7 +96,7 @@ def _cell_answer(h_next, case):
 def _cell_mistakes(step, answer):
     """Mistakes shared by the cell and the sequence: ``step(case, **change)`` runs the recurrence
     with one change, ``answer`` wraps the states into the function's return value."""
-    square = lambda case: case.args[0].shape[0] == case.args[-1]["U"].shape[0]  # noqa: E731
+    square = lambda case: case.args[0].shape[0] == case.args[-1]["U"].shape[0]
     out = [
         Mistake("missing bias", "the bias b is missing: a = U x + W h_prev + b",
                 lambda c: answer(step(c, bias=False), c)),
@@ -116,12 +116,12 @@ def _cell_mistakes(step, answer):
 class RnnCellForward(Check):
     name = "rnn_cell_forward"
     returns = ("h_next", "cache")
-    parts = [
+    parts = (
         Shape("h_next", 0.5),
         Values("h_next", 2.0),
         Keys("cache", ["x_t", "h_prev", "h_next", "params"], 0.5),
         Values("cache", 1.0, "cache contents"),
-    ]
+    )
 
     def cases(self, rng):
         return _cell_cases(rng)
@@ -152,12 +152,12 @@ def _sequence_answer(h, case):
 class RnnForward(Check):
     name = "rnn_forward"
     returns = ("h", "cache")
-    parts = [
+    parts = (
         Shape("h", 0.5),
         Values("h", 2.0),
         Keys("cache", ["x", "h0", "h", "params"], 0.5),
         Values("cache", 1.0, "cache contents"),
-    ]
+    )
 
     def cases(self, rng):
         cases = []
@@ -183,12 +183,12 @@ class RnnForward(Check):
 class OutputForward(Check):
     name = "output_forward"
     returns = ("z", "cache")
-    parts = [
+    parts = (
         Shape("z", 0.5),
         Values("z", 1.5),
         Keys("cache", ["h", "params"], 0.5),
         Values("cache", 0.5, "cache contents"),
-    ]
+    )
 
     def cases(self, rng):
         cases = []

@@ -11,8 +11,8 @@ contain the reference's values.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -49,7 +49,7 @@ class PartResult:
     part: str
     score: float
     max_score: float
-    status: str  # ok, wrong, error, timeout, invalid
+    status: str  # ok, wrong, error, timeout, memory, invalid
     message: str = ""
 
 
@@ -72,7 +72,7 @@ class CheckResult:
     def status(self) -> str:
         """``ok`` at full marks; otherwise the most serious status among the failed parts."""
         failed = [p.status for p in self.parts if p.status != "ok"]
-        for status in ("timeout", "error", "invalid", "wrong"):
+        for status in ("timeout", "memory", "error", "invalid", "wrong"):
             if status in failed:
                 return status
         return "ok"
@@ -133,7 +133,7 @@ def _allclose(a: np.ndarray, b: np.ndarray, rtol: float, atol: float, equal_nan:
     ``np.allclose`` or ``np.isclose``, but not the arithmetic of ``ndarray`` itself."""
     ok = (a - b).__abs__() <= atol + rtol * b.__abs__()
     if equal_nan:
-        ok = ok | ((a != a) & (b != b))
+        ok = ok | ((a != a) & (b != b))  # noqa: PLR0124 -- NaN test without np.isnan
     return bool(ok.all())
 
 
@@ -167,9 +167,9 @@ def generic_hint(got, want) -> str | None:
     if not (isinstance(got, np.ndarray) and isinstance(want, np.ndarray) and got.shape == want.shape
             and got.dtype.kind == "f" and np.isfinite(got).all()):
         return None
-    if want.ndim >= 3 and want.shape[-1] > 1:
-        if close(got[..., 1:], want[..., :-1]) or close(got[..., :-1], want[..., 1:]):
-            return "the values are shifted by one time step (off by one in time)"
+    if want.ndim >= 3 and want.shape[-1] > 1 and (close(got[..., 1:], want[..., :-1])
+                                                  or close(got[..., :-1], want[..., 1:])):
+        return "the values are shifted by one time step (off by one in time)"
     flat_w, flat_g = want.ravel(), got.ravel()
     denom = float(flat_w @ flat_w)
     if denom > 0:
@@ -327,7 +327,7 @@ class Check:
 
     name: str = ""
     returns: tuple | None = None
-    parts: list[Part] = []
+    parts: tuple[Part, ...] = ()
     timeout: float = 5.0  # seconds per call; the functions run in milliseconds
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
@@ -368,7 +368,7 @@ class Check:
         for mistake in self.mistakes():
             try:
                 wrong = mistake.answer(case)
-            except Exception:  # noqa: BLE001 -- a mistake that cannot apply to this case
+            except Exception:  # noqa: BLE001, S112 -- a mistake that cannot apply to this case
                 continue
             if wrong is None:
                 continue
@@ -382,9 +382,11 @@ class Check:
                 return mistake.message
         return None
 
-    def score(self, cases: list[Case], outcomes: list[Outcome], seed: int) -> CheckResult:
-        """Score the outcomes of all cases: every part on every case, first failure reported."""
-        wants = [self.reference_named(c) for c in cases]
+    def score(self, cases: list[Case], outcomes: list[Outcome], seed: int, wants: list | None = None) -> CheckResult:
+        """Score the outcomes of all cases: every part on every case, the most telling failure
+        reported. ``wants`` are the reference's answers when already computed (the grader computes
+        them once per run, not once per student)."""
+        wants = [self.reference_named(c) for c in cases] if wants is None else wants
         results = []
         for part in self.parts:
             failures = []  # (status, reason, case) for every case where the part fails

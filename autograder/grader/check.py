@@ -1,0 +1,114 @@
+"""Stage 3, check: turn one submission's sandboxed calls into scored rows.
+
+The inputs and the reference's answers are computed once per run (:func:`make_plan`), in this
+trusted process; the sandbox only ever sees the inputs. A call that hangs or crashes costs its own
+check: the job is restarted without that check's remaining calls, so the rest of the notebook is
+still graded.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..checks import get_check
+from ..checks.harness import Outcome
+from ..checks.spec import Case, Check
+from .load import Assignment, GradedCell, InstructorError, SourceNotebook, Submission
+from .record import Row
+from .sandbox import Sandbox
+
+
+@dataclass
+class PlannedCheck:
+    cell: GradedCell
+    spec: Check
+    cases: list[Case]
+    wants: list
+
+
+@dataclass
+class Plan:
+    assignment: Assignment
+    seed: int
+    checks: dict  # notebook name -> list[PlannedCheck]
+    timeout: float | None
+
+
+def make_plan(assignment: Assignment, seed: int, timeout: float | None = None) -> Plan:
+    """Inputs and right answers of every check, from the run's seed (each check its own stream,
+    so adding a check to a notebook does not change the others' inputs)."""
+    checks = {}
+    for nb in assignment.notebooks:
+        planned = []
+        for cell in nb.graded:
+            try:
+                spec = get_check(cell.check)
+            except KeyError as error:
+                raise InstructorError(f"{assignment.name}/{nb.name}: {error.args[0]}") from None
+            if abs(spec.points - cell.points) > 1e-9:
+                raise InstructorError(f"{assignment.name}/{nb.name}: cell {cell.grade_id} is worth {cell.points:g} "
+                                      f"points but check {cell.check} adds up to {spec.points:g}")
+            cases = spec.cases(np.random.default_rng([seed, zlib.crc32(cell.check.encode())]))
+            planned.append(PlannedCheck(cell, spec, cases, [spec.reference_named(c) for c in cases]))
+        checks[nb.name] = planned
+    return Plan(assignment, seed, checks, timeout)
+
+
+def rows_for(sub: Submission, source: SourceNotebook, assignment: str, status: str, message: str) -> list[Row]:
+    """Zero for every graded cell, with one status and message (missing or invalid notebooks)."""
+    return [Row(sub.student, assignment, source.name, c.grade_id, 0.0, c.points, status, message) for c in source.graded]
+
+
+def grade_submission(sandbox: Sandbox, plan: Plan, source: SourceNotebook, sub: Submission) -> tuple[list[Row], str]:
+    """Rows for every graded cell of one submission, and the isolation that was in force."""
+    name = plan.assignment.name
+    if sub.status != "ok":
+        return rows_for(sub, source, name, sub.status, sub.message), ""
+    cells = [("setup" if kind == "source" else f"cell {value}", value if kind == "source" else sub.code.get(value, ""))
+             for kind, value in source.steps]
+    planned = plan.checks[source.name]
+    requests = [(g, c) for g, p in enumerate(planned) for c in range(len(p.cases))]
+    outcomes: dict = {}
+    cell_errors: list = []
+    isolation = ""
+    pending = requests
+    for _ in range(len(planned) + 1):
+        if not pending:
+            break
+        calls = [{"function": planned[g].cell.function, "args": planned[g].cases[c].args,
+                  "kwargs": planned[g].cases[c].kwargs, "timeout": plan.timeout or planned[g].spec.timeout}
+                 for g, c in pending]
+        result = sandbox.run(cells, calls, _safe(sub.student))
+        isolation = isolation or result.isolation
+        cell_errors = cell_errors or result.cell_errors
+        for request, outcome in zip(pending, result.outcomes):
+            outcomes[request] = outcome
+        pending = pending[len(result.outcomes):]
+        if pending:  # the child died or was killed at pending[0]: that check loses its remaining calls
+            failed = pending[0][0]
+            failure = result.failure or Outcome("error", message="the worker stopped without an answer")
+            for request in pending:
+                if request[0] == failed:
+                    outcomes[request] = failure
+            pending = [r for r in pending if r[0] != failed]
+    for request in pending:
+        outcomes[request] = Outcome("error", message="not graded: the worker failed repeatedly")
+    rows = []
+    for g, p in enumerate(planned):
+        result = p.spec.score(p.cases, [outcomes[(g, c)] for c in range(len(p.cases))], plan.seed, p.wants)
+        message = result.message
+        if result.status == "error" and "no function named" in message and cell_errors:
+            message = f"{message.split(' [case')[0]}; the notebook's code failed: {cell_errors[0]}"
+        rows.append(Row(sub.student, name, source.name, p.cell.grade_id, result.score, result.max_score,
+                        result.status, message))
+    if sub.notes:
+        notes = "; ".join(sub.notes)
+        rows = [replace(r, message=f"{r.message} ({notes})") for r in rows]
+    return rows, isolation
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)[:40] or "student"
