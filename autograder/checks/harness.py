@@ -15,6 +15,7 @@ becomes a plain copy of its data or is rejected as invalid.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import io
 import json
@@ -214,6 +215,24 @@ class _Capture(io.StringIO):
         return len(text)
 
 
+# Student code may rebind names in builtins or numpy (``builtins.isinstance = ...``,
+# ``np.allclose = ...``); the harness restores both after every call, before it reads the result.
+_PROTECTED = (builtins, np)
+_SNAPSHOTS = [dict(vars(module)) for module in _PROTECTED]
+
+
+def restore_modules() -> None:
+    for module, snapshot in zip(_PROTECTED, _SNAPSHOTS):
+        namespace = vars(module)
+        # names added since are left alone (NumPy binds its submodules lazily, on first use)
+        for name, value in snapshot.items():
+            if namespace.get(name, _MISSING) is not value:
+                namespace[name] = value
+
+
+_MISSING = object()
+
+
 def call(fn, args: tuple = (), kwargs: dict | None = None, timeout: float | None = 10.0) -> Outcome:
     """Call ``fn(*args, **kwargs)`` on fresh copies of the (plain) arguments and return an
     :class:`Outcome`. Never raises for anything the function does: exceptions, timeouts,
@@ -223,13 +242,16 @@ def call(fn, args: tuple = (), kwargs: dict | None = None, timeout: float | None
         return Outcome("error", message=f"expected a function, got {type(fn).__name__}")
     call_args, call_kwargs = build(args), build(kwargs)
     inputs = arrays_in((call_args, call_kwargs))
-    before = [a.copy() for _, a in inputs]
+    before = build((args, kwargs))  # a second copy, to see what the function changed in place
     captured = _Capture()
     try:
-        with time_limit(timeout), warnings.catch_warnings(), np.errstate(all="ignore"), \
-                contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-            warnings.simplefilter("ignore")
-            result = fn(*call_args, **call_kwargs)
+        try:
+            with time_limit(timeout), warnings.catch_warnings(), np.errstate(all="ignore"), \
+                    contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+                warnings.simplefilter("ignore")
+                result = fn(*call_args, **call_kwargs)
+        finally:
+            restore_modules()
     except CallTimeout as stop:
         return Outcome("timeout", message=one_line(f"the function was stopped: {stop}"),
                        output=captured.getvalue())
@@ -248,13 +270,12 @@ def call(fn, args: tuple = (), kwargs: dict | None = None, timeout: float | None
     except (SystemExit, KeyboardInterrupt, GeneratorExit) as stop:
         return Outcome("error", message=f"raised {type(stop).__name__}; a graded function must return",
                        output=captured.getvalue())
-    mutated = [_describe(path) for (path, a), b in zip(inputs, before)
-               if a.shape != b.shape or not np.array_equal(a, b, equal_nan=a.dtype.kind == "f")]
+    mutated = [_describe(path) for path in _changed(before, (call_args, call_kwargs))]
     outcome = Outcome("ok", mutated=mutated, output=captured.getvalue())
     try:
         with np.errstate(all="ignore"):
             returned = arrays_in(result, "")
-            outcome.aliased = [_describe(path) or "the result" for path, r in returned
+            outcome.aliased = [f"the result{path}" for path, r in returned
                                if any(np.shares_memory(r, a) for _, a in inputs)]
             outcome.value = to_plain(result)
     except InvalidOutput as error:
@@ -263,6 +284,26 @@ def call(fn, args: tuple = (), kwargs: dict | None = None, timeout: float | None
         return Outcome("invalid", message=one_line(f"the result could not be read: {type(error).__name__}"),
                        output=captured.getvalue())
     return outcome
+
+
+def _changed(before, after, path: str = "") -> list:
+    """Paths where ``after`` (the arguments after the call) differs from ``before`` (a copy made
+    before it): arrays written into, lists appended to, dict entries replaced."""
+    if isinstance(before, np.ndarray):
+        same = (type(after) is np.ndarray and after.shape == before.shape
+                and bool(np.array_equal(after, before, equal_nan=before.dtype.kind == "f")))
+        return [] if same else [path]
+    if isinstance(before, (list, tuple)):
+        if type(after) is not type(before) or len(after) != len(before):
+            return [path]
+        return [p for i, (b, a) in enumerate(zip(before, after)) for p in _changed(b, a, f"{path}[{i}]")]
+    if isinstance(before, dict):
+        if type(after) is not dict or after.keys() != before.keys():
+            return [path]
+        return [p for k in before for p in _changed(before[k], after[k], f"{path}[{k!r}]")]
+    if before is None or isinstance(before, (bool, int, float, str)):
+        return [] if type(after) is type(before) and after == before else [path]
+    return []  # a generator or a function argument: its state is the function's to change
 
 
 def _describe(path: str) -> str:

@@ -81,7 +81,7 @@ def grade_submission(sandbox: Sandbox, plan: Plan, source: SourceNotebook, sub: 
         calls = [{"function": planned[g].cell.function, "args": planned[g].cases[c].args,
                   "kwargs": planned[g].cases[c].kwargs, "timeout": plan.timeout or planned[g].spec.timeout}
                  for g, c in pending]
-        result = sandbox.run(cells, calls, _safe(sub.student))
+        result = sandbox.run(cells, calls)
         isolation = isolation or result.isolation
         cell_errors = cell_errors or result.cell_errors
         for request, outcome in zip(pending, result.outcomes):
@@ -109,6 +109,3 @@ def grade_submission(sandbox: Sandbox, plan: Plan, source: SourceNotebook, sub: 
         rows = [replace(r, message=f"{r.message} ({notes})") for r in rows]
     return rows, isolation
 
-
-def _safe(name: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)[:40] or "student"

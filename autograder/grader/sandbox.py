@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import os
 import select
-import shutil
 import signal
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +39,7 @@ class Limits:
     file_mb: int = 16         # largest file the child may write
     processes: int = 16       # processes (and threads) the child may have
     cell_timeout: float = 10  # wall time of one notebook cell
+    disk_mb: int = 64         # all files the child may write (a private tmpfs when possible)
 
 
 @dataclass
@@ -75,19 +74,22 @@ class Sandbox:
         self.base = Path(base)
         self.uid = FIRST_UID + slot if os.getuid() == 0 else None
         self.process: subprocess.Popen | None = None
-        self.landlock_abi = 0
+        self.disk = ""
 
     # -- the zygote
     def start(self) -> None:
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "Haswell")}
-        self.process = subprocess.Popen([sys.executable, "-I", str(ZYGOTE), str(HARNESS)], stdin=subprocess.PIPE,
+        self.root = self.base / f"slot-{self.slot}"
+        self.root.mkdir(exist_ok=True)
+        self.process = subprocess.Popen([sys.executable, "-I", str(ZYGOTE), str(HARNESS), str(self.root),
+                                         str(self.limits.disk_mb)], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                                         cwd=str(self.base), start_new_session=True)
         kind, payload = self._read(time.monotonic() + 60)
         if kind != "REDY":
             raise SandboxError(f"the worker did not start (sent {kind!r})")
-        self.landlock_abi = int(payload)
+        self.disk = payload.decode()
 
     def stop(self) -> None:
         if self.process is not None:
@@ -126,17 +128,13 @@ class Sandbox:
         return kind.decode("ascii", "replace"), self._read_exact(size, deadline)
 
     # -- one job
-    def run(self, cells: list[tuple[str, str]], calls: list[dict], work_name: str) -> JobResult:
+    def run(self, cells: list[tuple[str, str]], calls: list[dict]) -> JobResult:
         """Run ``cells`` then ``calls`` (each ``{"function", "args", "kwargs", "timeout"}``) in a
         fresh jailed child; never raises for anything the student's code does."""
         if self.process is None or self.process.poll() is not None:
             self.restart()
-        workdir = Path(tempfile.mkdtemp(prefix=f"{work_name}-", dir=self.base))
-        if self.uid is not None:
-            os.chown(workdir, self.uid, self.uid)
-        workdir.chmod(0o700)
         lim = self.limits
-        job = {"cells": [list(c) for c in cells], "calls": calls, "workdir": str(workdir), "uid": self.uid,
+        job = {"cells": [list(c) for c in cells], "calls": calls, "uid": self.uid, "disk": self.disk,
                "cell_timeout": lim.cell_timeout, "read_only": read_only_paths(),
                "limits": {"memory_mb": lim.memory_mb + _baseline_mb(), "cpu_seconds": lim.cpu_seconds,
                           "file_mb": lim.file_mb, "processes": lim.processes}}
@@ -152,8 +150,6 @@ class Sandbox:
         except SandboxError:
             result.failure = result.failure or Outcome("error", message="the grading worker failed; regraded later")
             self.restart()
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
         return result
 
     def _send(self, kind: str, payload: bytes) -> None:

@@ -1,6 +1,6 @@
 """The sandboxed worker: a warm interpreter that forks one jailed child per job.
 
-Started by :mod:`autograder.grader.sandbox` as ``python -I zygote.py HARNESS_PATH`` with pipes on
+Started by :mod:`autograder.grader.sandbox` as ``python -I zygote.py HARNESS WORKROOT DISK_MB`` with pipes on
 stdin/stdout. It imports NumPy, the standard-library modules student code commonly uses, and the
 harness (by file path: the ``autograder`` package is never imported here), then waits for jobs.
 For each job it forks a child that
@@ -23,9 +23,11 @@ import ctypes
 import importlib.util
 import os
 import resource
+import shutil
 import signal
 import struct
 import sys
+import time
 
 # ---------------------------------------------------------------- framing (shared with sandbox.py)
 
@@ -61,8 +63,9 @@ FS_ALL_V1 = (1 << 13) - 1
 FS_REFER, FS_TRUNCATE, FS_IOCTL_DEV = 1 << 13, 1 << 14, 1 << 15
 NET_BIND_TCP, NET_CONNECT_TCP = 1, 2
 SCOPE_ABSTRACT_UNIX, SCOPE_SIGNAL = 1, 2
-PR_SET_NO_NEW_PRIVS = 38
-CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
+PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 38, 36
+CLONE_NEWNET, CLONE_NEWUSER, CLONE_NEWNS = 0x40000000, 0x10000000, 0x00020000
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 1 << 14, 1 << 18
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
@@ -156,14 +159,12 @@ def jail(job: dict, uid: int | None) -> list[str]:
         in_force.append(f"at most {limits['processes']} more processes")
     os.chdir(job["workdir"])
     in_force.append(landlock(job["read_only"], [job["workdir"], "/dev/null"]))
+    in_force.append(job["disk"])
     return in_force
 
 
 def _owned(pid: str) -> bool:
-    try:
-        return os.stat(f"/proc/{pid}").st_uid == os.getuid()
-    except OSError:
-        return False
+    return _real_uid(pid) == os.getuid()
 
 
 def child(job: dict, uid: int | None, out: int, harness) -> None:
@@ -200,10 +201,8 @@ def child(job: dict, uid: int | None, out: int, harness) -> None:
 
 
 def _runner(source: str, namespace: dict, label: str):
-    code = compile(source, f"<{label}>", "exec")
-
-    def run():
-        exec(code, namespace)  # noqa: S102 -- student code, inside the jail
+    def run():  # compiled inside the harness's call, so a SyntaxError is reported like any error
+        exec(compile(source, f"<{label}>", "exec"), namespace)  # noqa: S102 -- student code, in the jail
     return run
 
 
@@ -220,10 +219,12 @@ def main() -> None:
     spec.loader.exec_module(harness)
     for name in PRELOAD:
         importlib.import_module(name)
+    disk = private_disk(sys.argv[2], int(sys.argv[3]))
     inp, out = 0, os.dup(1)
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    write_frame(out, "REDY", str(landlock_abi()).encode())
+    _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # orphans of a job become ours, to kill and reap
+    write_frame(out, "REDY", disk.encode())
     while True:
         try:
             kind, payload = read_frame(inp)
@@ -233,6 +234,10 @@ def main() -> None:
             continue
         job = harness.decode(payload)
         uid = job["uid"] if os.getuid() == 0 else None
+        job["workdir"] = workdir = os.path.join(sys.argv[2], "work")
+        os.mkdir(workdir, 0o700)
+        if uid is not None:
+            os.chown(workdir, uid, uid)
         pid = os.fork()
         if pid == 0:
             os.close(inp)
@@ -241,22 +246,77 @@ def main() -> None:
         _, status = os.waitpid(pid, 0)
         if uid is not None:
             _kill_user(uid)  # anything the child left behind (a fork bomb's survivors)
+        _reap()
+        shutil.rmtree(workdir, ignore_errors=True)
         write_frame(out, "EXIT", str(status).encode())
 
 
+def private_disk(root: str, megabytes: int) -> str:
+    """Mount a tmpfs of ``megabytes`` on ``root`` in a mount namespace of this zygote's own, so a
+    child that fills its disk fills only this small, private space (wiped after every job).
+    Without the privilege to do so, files stay limited one by one (RLIMIT_FSIZE)."""
+    flags = CLONE_NEWNS if os.getuid() == 0 else CLONE_NEWUSER | CLONE_NEWNS
+    if _libc.unshare(ctypes.c_int(flags)) == 0 and \
+            _libc.mount(b"none", b"/", None, ctypes.c_ulong(MS_REC | MS_PRIVATE), None) == 0 and \
+            _libc.mount(b"tmpfs", root.encode(), b"tmpfs", ctypes.c_ulong(MS_NOSUID | MS_NODEV),
+                        f"size={megabytes}m,mode=0755".encode()) == 0:
+        return f"disk: a private {megabytes} MB tmpfs"
+    return "disk: per-file size limit only (no private tmpfs)"
+
+
 def _kill_user(uid: int) -> None:
-    for _ in range(3):
+    """SIGKILL every process whose real uid is ``uid`` (read from /proc/PID/status: the owner of
+    /proc/PID itself is root for a process that changed its uid)."""
+    for _ in range(5):
         found = False
         for pid in os.listdir("/proc"):
-            if pid.isdigit():
+            if pid.isdigit() and _real_uid(pid) == uid:
                 try:
-                    if os.stat(f"/proc/{pid}").st_uid == uid:
-                        os.kill(int(pid), signal.SIGKILL)
-                        found = True
+                    os.kill(int(pid), signal.SIGKILL)
+                    found = True
                 except OSError:
                     pass
         if not found:
             return
+
+
+def _reap() -> None:
+    """Kill and wait for every process left over from the job. We are a child subreaper, so the
+    orphans of a job become our children: kill our children until there are none (their own
+    children are then handed to us, and die in the next round)."""
+    me, deadline = os.getpid(), time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for pid in os.listdir("/proc"):
+            if pid.isdigit() and _parent(pid) == me:
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except OSError:
+                    pass
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+        except ChildProcessError:
+            return
+        time.sleep(0.005)
+
+
+def _parent(pid: str) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _real_uid(pid: str) -> int | None:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("Uid:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 if __name__ == "__main__":

@@ -129,3 +129,27 @@ def test_a_check_survives_a_monkeypatched_allclose():
     finally:
         np.allclose, np.isclose = original, original_isclose
     assert result.score == 0.5  # the shape is right, every value is wrong
+
+
+def test_changes_to_list_and_dict_arguments_are_reported():
+    def pad(sequences, table):
+        sequences[0].append(0)
+        table["x"] = 1
+        return []
+
+    outcome = call(pad, ([[1, 2], [3]], {"a": 1}))
+    assert outcome.mutated == ["argument 1[0]", "argument 2"]
+
+
+def test_rebound_builtins_and_numpy_names_are_restored_after_the_call():
+    import builtins
+
+    original = builtins.isinstance
+
+    def cheat():
+        builtins.isinstance = lambda *a: True
+        np.allclose = lambda *a, **k: True
+        return 1
+
+    assert call(cheat).status == "ok"
+    assert builtins.isinstance is original and not np.allclose(1, 2)
