@@ -147,8 +147,8 @@ class Sandbox:
                 raise SandboxError("protocol")
             pid = int(payload)
             self._collect(result, calls, len(cells), pid)
-        except SandboxError:
-            result.failure = result.failure or Outcome("error", message="the grading worker failed; regraded later")
+        except SandboxError as error:
+            result.failure = result.failure or Outcome("error", message=f"the grading worker failed ({error})")
             self.restart()
         return result
 

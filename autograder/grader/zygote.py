@@ -238,11 +238,18 @@ def main() -> None:
         os.mkdir(workdir, 0o700)
         if uid is not None:
             os.chown(workdir, uid, uid)
+        go_read, go_write = os.pipe()  # the child waits until its PID frame is out: one writer at a time
         pid = os.fork()
         if pid == 0:
             os.close(inp)
+            os.close(go_write)
+            os.read(go_read, 1)
+            os.close(go_read)
             child(job, uid, out, harness)
+        os.close(go_read)
         write_frame(out, "PID ", str(pid).encode())
+        os.write(go_write, b"g")
+        os.close(go_write)
         _, status = os.waitpid(pid, 0)
         if uid is not None:
             _kill_user(uid)  # anything the child left behind (a fork bomb's survivors)
