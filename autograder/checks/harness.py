@@ -333,8 +333,9 @@ def finite(value) -> bool:
 # ---------------------------------------------------------------- the wire format
 #
 # Between the grader and its sandboxed worker, plain data travels as one frame: a JSON document
-# in which every array is replaced by {"__array__": i}, followed by an .npz archive holding the
-# arrays (read back with allow_pickle=False). Nothing is ever unpickled.
+# in which every array is replaced by {"__array__": [index, dtype, shape]}, followed by the arrays'
+# raw bytes, one after the other. Decoding checks every dtype (numbers only) and every byte count
+# and copies the numbers into fresh arrays. Nothing is ever unpickled.
 
 MAX_FRAME = 512 * 1024 * 1024
 
@@ -343,26 +344,27 @@ def encode(value) -> bytes:
     """Plain data (with :class:`Rng`/:class:`Fn` markers) -> bytes."""
     arrays: list = []
     document = json.dumps(_encode(value, arrays), allow_nan=False, separators=(",", ":")).encode()
-    buffer = io.BytesIO()
-    np.savez(buffer, *arrays)
-    archive = buffer.getvalue()
-    return struct.pack("<QQ", len(document), len(archive)) + document + archive
+    raw = b"".join(a.tobytes() for a in arrays)
+    return struct.pack("<QQ", len(document), len(raw)) + document + raw
 
 
 def decode(data: bytes):
     """bytes -> plain data; :class:`InvalidOutput` for anything malformed."""
     try:
-        n_doc, n_arc = struct.unpack_from("<QQ", data)
-        if 16 + n_doc + n_arc != len(data) or len(data) > MAX_FRAME:
+        n_doc, n_raw = struct.unpack_from("<QQ", data)
+        if 16 + n_doc + n_raw != len(data) or len(data) > MAX_FRAME:
             raise InvalidOutput("the reply is truncated or has trailing bytes")
         document = json.loads(data[16:16 + n_doc].decode())
-        with np.load(io.BytesIO(data[16 + n_doc:]), allow_pickle=False) as archive:
-            arrays = [archive[f"arr_{i}"] for i in range(len(archive.files))]
+        raw = memoryview(data)[16 + n_doc:]
+        state = {"raw": raw, "offset": 0}
+        value = _decode(document, state)
+        if state["offset"] != n_raw:
+            raise InvalidOutput("the reply has bytes that belong to no array")
+        return value
     except InvalidOutput:
         raise
     except Exception as error:  # noqa: BLE001 -- any malformed reply is invalid, never a crash
         raise InvalidOutput(f"the reply could not be read ({type(error).__name__})") from None
-    return _decode(document, arrays)
 
 
 def _encode(value, arrays):
@@ -375,8 +377,9 @@ def _encode(value, arrays):
     if isinstance(value, float):
         return value if math.isfinite(value) else {"__float__": repr(value)}
     if isinstance(value, np.ndarray):
+        value = value if value.flags.c_contiguous else value.copy(order="C")  # keeps 0-d arrays 0-d
         arrays.append(value)
-        return {"__array__": len(arrays) - 1}
+        return {"__array__": [value.dtype.str, list(value.shape)]}
     if isinstance(value, tuple):
         return {"__tuple__": [_encode(v, arrays) for v in value]}
     if isinstance(value, list):
@@ -386,32 +389,46 @@ def _encode(value, arrays):
     raise InvalidOutput(f"cannot send a {type(value).__name__}")
 
 
-def _decode(doc, arrays, depth: int = 0):
+def _decode(doc, state, depth: int = 0):
     if depth > MAX_DEPTH + 4:
         raise InvalidOutput("the reply is nested too deeply")
     if doc is None or isinstance(doc, (bool, str, int, float)):
         return doc
     if isinstance(doc, list):
-        return [_decode(v, arrays, depth + 1) for v in doc]
+        return [_decode(v, state, depth + 1) for v in doc]
     if not isinstance(doc, dict) or len(doc) not in (1, 2):
         raise InvalidOutput("the reply has an unknown structure")
     key = next(iter(doc))
     if key == "__array__":
-        array = arrays[int(doc[key])]
-        if type(array) is not np.ndarray or array.dtype.kind not in NUMERIC_KINDS:
-            raise InvalidOutput("the reply holds an array that is not numeric")
-        return array
+        return _array(doc[key], state)
     if key == "__tuple__":
-        return tuple(_decode(v, arrays, depth + 1) for v in doc[key])
+        return tuple(_decode(v, state, depth + 1) for v in doc[key])
     if key == "__dict__":
-        return {_key(_decode(k, arrays, depth + 1)): _decode(v, arrays, depth + 1) for k, v in doc[key]}
+        return {_key(_decode(k, state, depth + 1)): _decode(v, state, depth + 1) for k, v in doc[key]}
     if key == "__float__":
         return float(doc[key])
     if key == "__rng__":
         return Rng(int(doc[key]))
     if key == "__fn__":
-        return Fn(str(doc[key]), _decode(doc["data"], arrays, depth + 1))
+        return Fn(str(doc[key]), _decode(doc["data"], state, depth + 1))
     raise InvalidOutput("the reply has an unknown structure")
+
+
+def _array(spec, state) -> np.ndarray:
+    """The next array of the frame: numeric dtype, non-negative shape, exactly its bytes."""
+    dtype_text, shape = spec
+    dtype = np.dtype(str(dtype_text))
+    if dtype.kind not in NUMERIC_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+        raise InvalidOutput("the reply holds an array that is not numeric")
+    shape = tuple(int(n) for n in shape)
+    if any(n < 0 for n in shape) or len(shape) > 32:
+        raise InvalidOutput("the reply holds an array of impossible shape")
+    size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    start = state["offset"]
+    if start + size > len(state["raw"]):
+        raise InvalidOutput("the reply is truncated")
+    state["offset"] = start + size
+    return np.frombuffer(state["raw"][start:start + size], dtype=dtype).reshape(shape).copy()
 
 
 def _key(key):

@@ -10,6 +10,7 @@ than be the value its function returned.
 
 from __future__ import annotations
 
+import functools
 import os
 import select
 import signal
@@ -56,7 +57,8 @@ class SandboxError(Exception):
     """The zygote itself failed (not the student's code): the grader restarts it."""
 
 
-def read_only_paths() -> list[str]:
+@functools.lru_cache(maxsize=1)
+def read_only_paths() -> tuple[str, ...]:
     """What student code may read: NumPy and the standard library, nothing of the course."""
     import sysconfig
 
@@ -65,7 +67,7 @@ def read_only_paths() -> list[str]:
     libs = Path(np.__file__).parent.with_name("numpy.libs")
     if libs.is_dir():
         paths.add(str(libs))
-    return sorted(paths)
+    return tuple(sorted(paths))
 
 
 class Sandbox:
@@ -135,7 +137,7 @@ class Sandbox:
             self.restart()
         lim = self.limits
         job = {"cells": [list(c) for c in cells], "calls": calls, "uid": self.uid, "disk": self.disk,
-               "cell_timeout": lim.cell_timeout, "read_only": read_only_paths(),
+               "cell_timeout": lim.cell_timeout, "read_only": list(read_only_paths()),
                "limits": {"memory_mb": lim.memory_mb + _baseline_mb(), "cpu_seconds": lim.cpu_seconds,
                           "file_mb": lim.file_mb, "processes": lim.processes}}
         result = JobResult()

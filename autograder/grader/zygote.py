@@ -1,11 +1,12 @@
 """The sandboxed worker: a warm interpreter that forks one jailed child per job.
 
-Started by :mod:`autograder.grader.sandbox` as ``python -I zygote.py HARNESS WORKROOT DISK_MB`` with pipes on
-stdin/stdout. It imports NumPy, the standard-library modules student code commonly uses, and the
-harness (by file path: the ``autograder`` package is never imported here), then waits for jobs.
-For each job it forks a child that
+Started by :mod:`autograder.grader.sandbox` as ``python -I zygote.py HARNESS WORKROOT DISK_MB`` with
+pipes on stdin/stdout. It imports NumPy, the standard-library modules student code commonly uses,
+and the harness (by file path: the ``autograder`` package is never imported here); moves itself
+into a network namespace of its own (no network) and a mount namespace with a private tmpfs on
+WORKROOT; then waits for jobs. For each job it forks a child that
 
-1. enters its own network namespace (no network) and session,
+1. starts a session of its own,
 2. sets resource limits (address space, CPU time, file size, open files, processes),
 3. drops to an unprivileged user when the grader runs as root,
 4. confines itself with Landlock: read-only NumPy and the standard library, read-write its own
@@ -134,11 +135,8 @@ PRELOAD = ("math", "cmath", "random", "itertools", "functools", "collections", "
 
 def jail(job: dict, uid: int | None) -> list[str]:
     """Steps 1-4 of the module docstring, in the child; returns what is in force."""
-    in_force = []
+    in_force = [job["network"]]
     os.setsid()
-    flags = CLONE_NEWNET if os.getuid() == 0 else CLONE_NEWUSER | CLONE_NEWNET
-    if _libc.unshare(ctypes.c_int(flags)) == 0:
-        in_force.append("no network (own network namespace)")
     limits = job["limits"]
     megabytes = limits["memory_mb"] * 1024 * 1024
     for which, value in ((resource.RLIMIT_AS, megabytes), (resource.RLIMIT_CPU, limits["cpu_seconds"]),
@@ -220,6 +218,7 @@ def main() -> None:
     for name in PRELOAD:
         importlib.import_module(name)
     disk = private_disk(sys.argv[2], int(sys.argv[3]))
+    network = no_network()
     inp, out = 0, os.dup(1)
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -235,6 +234,7 @@ def main() -> None:
         job = harness.decode(payload)
         uid = job["uid"] if os.getuid() == 0 else None
         job["workdir"] = workdir = os.path.join(sys.argv[2], "work")
+        job["network"] = network
         os.mkdir(workdir, 0o700)
         if uid is not None:
             os.chown(workdir, uid, uid)
@@ -251,11 +251,18 @@ def main() -> None:
         os.write(go_write, b"g")
         os.close(go_write)
         _, status = os.waitpid(pid, 0)
-        if uid is not None:
-            _kill_user(uid)  # anything the child left behind (a fork bomb's survivors)
-        _reap()
+        _reap()  # anything the child left behind (a fork bomb's survivors)
         shutil.rmtree(workdir, ignore_errors=True)
         write_frame(out, "EXIT", str(status).encode())
+
+
+def no_network() -> str:
+    """Move this zygote, and so every child it forks, into a network namespace of its own: no
+    interface but a loopback that is down, so no connection of any kind leaves it."""
+    flags = CLONE_NEWNET if os.getuid() == 0 else CLONE_NEWUSER | CLONE_NEWNET
+    if _libc.unshare(ctypes.c_int(flags)) == 0:
+        return "no network (own network namespace)"
+    return "network namespace unavailable (TCP blocked by Landlock where the kernel has ABI 4)"
 
 
 def private_disk(root: str, megabytes: int) -> str:
@@ -271,27 +278,16 @@ def private_disk(root: str, megabytes: int) -> str:
     return "disk: per-file size limit only (no private tmpfs)"
 
 
-def _kill_user(uid: int) -> None:
-    """SIGKILL every process whose real uid is ``uid`` (read from /proc/PID/status: the owner of
-    /proc/PID itself is root for a process that changed its uid)."""
-    for _ in range(5):
-        found = False
-        for pid in os.listdir("/proc"):
-            if pid.isdigit() and _real_uid(pid) == uid:
-                try:
-                    os.kill(int(pid), signal.SIGKILL)
-                    found = True
-                except OSError:
-                    pass
-        if not found:
-            return
-
-
 def _reap() -> None:
     """Kill and wait for every process left over from the job. We are a child subreaper, so the
     orphans of a job become our children: kill our children until there are none (their own
     children are then handed to us, and die in the next round)."""
     me, deadline = os.getpid(), time.monotonic() + 30
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:
+        return  # the usual case: the child left nothing behind
     while time.monotonic() < deadline:
         for pid in os.listdir("/proc"):
             if pid.isdigit() and _parent(pid) == me:
