@@ -1,1 +1,414 @@
-"""Checks for assignment 8, the GRU: gru_cell_forward, gru_forward, gru_cell_backward, gru_backward."""
+"""Checks for assignment 8, the GRU: gru_cell_forward, gru_forward, gru_cell_backward, gru_backward.
+
+Every check runs the book's reset-before form on the sizes of :data:`inputs.SIZES` and PyTorch's
+reset-after form (with ``bhh``) on two more cases, a non-square and a square one; the reset-after
+form is graded as a part of its own, so a student who has only the book's form loses only that
+part. The backward checks receive the cache of the reference's forward pass.
+
+The mistakes are modelled by one configurable GRU written here, on the trusted side:
+:func:`_step` and :func:`_step_backward` compute the equations of chapter 8 directly, with
+keyword switches that each reproduce one typical slip (gates swapped, update convention
+inverted, reset gate in the wrong place, wrong derivative, a missing path into ``h_prev``,
+gradients not carried or not summed across time, ...).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder import reference as ref
+
+from .inputs import SIZES, label, normal, state
+from .spec import Case, Check, Keys, Mistake, NoSideEffects, Shape, Values, register
+
+GATES = "zrh"
+RA = "reset_after"
+PARAMS = [p + g for g in GATES for p in "UWb"]
+# the two extra cases in the reset-after form: non-square, and square (a transposed W still runs)
+RESET_AFTER_SIZES = [SIZES[0], SIZES[3]]
+
+
+def before(case) -> bool:
+    return not case.info[RA]
+
+
+def after(case) -> bool:
+    return bool(case.info[RA])
+
+
+def gru_params(rng, n_x, n_h, reset_after=False) -> dict:
+    """``Uz Ur Uh`` scaled by 1/sqrt(n_x), ``Wz Wr Wh`` by 1/sqrt(n_h), biases of size 0.5 (and
+    ``bhh`` in the reset-after form)."""
+    p = {}
+    for g in GATES:
+        p["U" + g] = normal(rng, n_h, n_x, scale=n_x**-0.5)
+        p["W" + g] = normal(rng, n_h, n_h, scale=n_h**-0.5)
+        p["b" + g] = normal(rng, n_h, 1, scale=0.5)
+    if reset_after:
+        p["bhh"] = normal(rng, n_h, 1, scale=0.5)
+    return p
+
+
+def _sizes():
+    """(n_x, n_h, m, T, reset_after) of every case."""
+    return ([(n_x, n_h, m, T, False) for n_x, n_h, _, m, T in SIZES]
+            + [(n_x, n_h, m, T, True) for n_x, n_h, _, m, T in RESET_AFTER_SIZES])
+
+
+def _form(reset_after):
+    return {"form": "reset after"} if reset_after else {}
+
+
+def _kwargs(reset_after):
+    """Reset-before cases call the function without the flag (its default), so a signature that
+    lacks it still earns the book's form."""
+    return {"reset_after": True} if reset_after else {}
+
+
+class MemoCheck(Check):
+    """A check whose mistakes' answers are computed once per case (diagnosing runs every mistake
+    for every failed part)."""
+
+    def memo(self, name, message, fn) -> Mistake:
+        store = self.__dict__.setdefault("_answers", {})
+
+        def answer(case):
+            key = (name, id(case))
+            if key not in store or store[key][0] is not case:  # the case is kept, so its id is not reused
+                store[key] = (case, fn(case))
+            return store[key][1]
+        return Mistake(name, message, answer)
+
+
+def _m(name, message, switches):
+    """One row of a mistake table: the mistake's name, its message, the model's keyword switches."""
+    return name, message, switches
+
+
+# ---------------------------------------------------------------- the forward pass, configurable
+
+def _sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def _swap_zr(d: dict, prefix: str = "") -> dict:
+    """``d`` with the z and r entries (``U W b``, with ``prefix``) exchanged."""
+    out = dict(d)
+    for p in "UWb":
+        out[prefix + p + "z"], out[prefix + p + "r"] = d[prefix + p + "r"], d[prefix + p + "z"]
+    return out
+
+
+def _step(x_t, h_prev, p, reset_after, swap=False, inverted=False, reset=None, candidate=np.tanh,
+          gate=_sigmoid, transposed=False):
+    """One GRU step, possibly with one mistake: ``{z, r, h_tilde, a_hh, h_next}``.
+
+    ``reset`` is the form of the candidate: ``before`` (W_h (r * h_prev)), ``after``
+    (r * (W_h h_prev + b_hh)), ``ignored`` (no r), ``outside`` (r * tanh(...)), ``bhh outside``;
+    ``None`` means the form that ``reset_after`` asks for.
+    """
+    q = _swap_zr(p) if swap else p
+    W = {g: q["W" + g].T if transposed else q["W" + g] for g in GATES}
+    z = gate(q["Uz"] @ x_t + W["z"] @ h_prev + q["bz"])
+    r = gate(q["Ur"] @ x_t + W["r"] @ h_prev + q["br"])
+    b_hh = p.get("bhh", 0.0)
+    a_hh = W["h"] @ h_prev + b_hh
+    base = q["Uh"] @ x_t + q["bh"]
+    reset = reset or ("after" if reset_after else "before")
+    if reset == "before":
+        h_tilde = candidate(base + W["h"] @ (r * h_prev))
+    elif reset == "after":
+        h_tilde = candidate(base + r * a_hh)
+    elif reset == "ignored":
+        h_tilde = candidate(base + a_hh)
+    elif reset == "outside":
+        h_tilde = r * candidate(base + a_hh)
+    else:  # "bhh outside"
+        h_tilde = candidate(base + r * (W["h"] @ h_prev) + b_hh)
+    h_next = (1.0 - z) * h_tilde + z * h_prev if inverted else z * h_tilde + (1.0 - z) * h_prev
+    return {"z": z, "r": r, "h_tilde": h_tilde, "a_hh": a_hh, "h_next": h_next}
+
+
+def _cell_answer(case, **mistake):
+    x_t, h_prev, p = case.args
+    ra = case.info[RA]
+    s = _step(x_t, h_prev, p, ra, **mistake)
+    cache = {"x_t": x_t, "h_prev": h_prev, "z": s["z"], "r": s["r"], "h_tilde": s["h_tilde"],
+             "h_next": s["h_next"], "params": p, "reset_after": ra}
+    if ra:
+        cache["a_hh"] = s["a_hh"]
+    return s["h_next"], cache
+
+
+def _sequence_answer(case, start_zero=False, keep_previous=False, **mistake):
+    x, h0, p = case.args
+    ra = case.info[RA]
+    n_h, (_, m, T) = h0.shape[0], x.shape
+    out = {k: np.zeros((n_h, m, T)) for k in ("z", "r", "h_tilde", "a_hh", "h")}
+    h_t = np.zeros_like(h0) if start_zero else h0
+    for t in range(T):
+        s = _step(x[:, :, t], h_t, p, ra, **mistake)
+        for k in ("z", "r", "h_tilde", "a_hh"):
+            out[k][:, :, t] = s[k]
+        out["h"][:, :, t] = h_t if keep_previous else s["h_next"]
+        h_t = s["h_next"]
+    cache = {"x": x, "h0": h0, "z": out["z"], "r": out["r"], "h_tilde": out["h_tilde"], "h": out["h"],
+             "params": p, "reset_after": ra}
+    if ra:
+        cache["a_hh"] = out["a_hh"]
+    return out["h"], cache
+
+
+FORWARD_MISTAKES = [
+    _m("z and r swapped", "the update and reset gates are swapped: z = sigma(U_z x + W_z h_prev + b_z) weights "
+     "the candidate, r = sigma(U_r x + W_r h_prev + b_r) scales h_prev inside it", {"swap": True}),
+    _m("update inverted", "the update convention is inverted: the book writes h_next = z * h~ + (1 - z) * h_prev "
+     "(z = 1 writes the candidate, z = 0 keeps the old state), not (1 - z) * h~ + z * h_prev", {"inverted": True}),
+    _m("reset after the product", "the reset gate is applied after the product, r * (W_h h_prev); in the book's "
+     "form (reset_after=False) it scales h_prev first: W_h (r * h_prev)", {"reset": "after"}),
+    _m("reset before the product", "with reset_after=True the reset gate scales the recurrent product: "
+     "h~ = tanh(U_h x + b_h + r * (W_h h_prev + b_hh)); this is the book's reset-before form", {"reset": "before"}),
+    _m("reset ignored", "the reset gate is not used: the candidate reads r * h_prev (reset after: "
+     "r * (W_h h_prev + b_hh)), not h_prev alone", {"reset": "ignored"}),
+    _m("reset outside the tanh", "the reset gate multiplies the candidate after the tanh; it belongs inside, on "
+     "the recurrent term: tanh(U_h x + W_h (r * h_prev) + b_h)", {"reset": "outside"}),
+    _m("bhh outside the reset", "b_hh is added outside the reset gate; it is part of the recurrent term that r "
+     "scales: r * (W_h h_prev + b_hh)", {"reset": "bhh outside"}),
+    _m("candidate sigmoid", "the candidate uses the sigmoid; it uses tanh (values in (-1, 1)), only the gates z "
+     "and r use the sigmoid", {"candidate": _sigmoid}),
+    _m("gates tanh", "the gates use tanh; z and r use the sigmoid (values in (0, 1)), only the candidate uses tanh",
+     {"gate": np.tanh}),
+    _m("sigmoid and tanh swapped", "sigmoid and tanh are swapped: the gates z and r use the sigmoid, the "
+     "candidate uses tanh", {"gate": np.tanh, "candidate": _sigmoid}),
+    _m("W transposed", "the recurrent weights are transposed: W_z, W_r, W_h are (n_h, n_h), row i holding the "
+     "weights into unit i; multiply W @ h_prev", {"transposed": True}),
+]
+
+
+def _forward_parts(state_name, cache_keys):
+    return [
+        Shape(state_name, 0.5, when=before),
+        Values(state_name, 2.0, when=before),
+        Keys("cache", cache_keys, 0.5, when=before),
+        Values("cache", 1.0, "cache contents", when=before),
+        Values((), 1.0, "reset-after form (state and cache)", when=after),
+    ]
+
+
+@register
+class GruCellForward(MemoCheck):
+    name = "gru_cell_forward"
+    returns = ("h_next", "cache")
+    parts = _forward_parts("h_next", ["x_t", "h_prev", "z", "r", "h_tilde", "h_next", "params", "reset_after"])
+
+    def cases(self, rng):
+        cases = []
+        for n_x, n_h, m, _, ra in _sizes():
+            p = gru_params(rng, n_x, n_h, ra)
+            cases.append(Case(label(n_x=n_x, n_h=n_h, m=m, **_form(ra)),
+                              (normal(rng, n_x, m), state(rng, n_h, m), p), _kwargs(ra), info={RA: ra}))
+        return cases
+
+    def expected(self, case):
+        return ref.gru_cell_forward(*case.args, **case.kwargs)
+
+    def mistakes(self):
+        return [self.memo(name, message, lambda c, k=k: _cell_answer(c, **k)) for name, message, k in FORWARD_MISTAKES]
+
+
+@register
+class GruForward(MemoCheck):
+    name = "gru_forward"
+    returns = ("h", "cache")
+    parts = _forward_parts("h", ["x", "h0", "z", "r", "h_tilde", "h", "params", "reset_after"])
+
+    def cases(self, rng):
+        cases = []
+        for n_x, n_h, m, T, ra in _sizes():
+            p = gru_params(rng, n_x, n_h, ra)
+            cases.append(Case(label(n_x=n_x, n_h=n_h, m=m, T=T, **_form(ra)),
+                              (normal(rng, n_x, m, T), state(rng, n_h, m), p), _kwargs(ra), info={RA: ra}))
+        return cases
+
+    def expected(self, case):
+        return ref.gru_forward(*case.args, **case.kwargs)
+
+    def mistakes(self):
+        extra = [
+            _m("h0 ignored", "the initial state h0 is ignored: the first step uses h^{<0>} = h0, not zeros",
+             {"start_zero": True}),
+            _m("off by one", "off by one in time: h[:, :, t] must hold the state after reading x[:, :, t], "
+             "not the state before it", {"keep_previous": True}),
+        ]
+        return [self.memo(name, message, lambda c, k=k: _sequence_answer(c, **k))
+                for name, message, k in extra + FORWARD_MISTAKES]
+
+
+# ---------------------------------------------------------------- the backward pass, configurable
+
+def _dsigmoid(s):
+    return s * (1.0 - s)
+
+
+def _dtanh(t):
+    return 1.0 - t**2
+
+
+def _step_backward(dh, x_t, h_prev, z, r, h_tilde, a_hh, p, reset_after, dsig=_dsigmoid, dtanh=_dtanh,
+                   inverted=False, memory=True, candidate_path=True, dWh_reads="s", swap=False):
+    """The gradients of one step (``dx_t``, ``dh_prev``, parameters), possibly with one mistake."""
+    if inverted:
+        da_h, da_z, direct = dh * (1.0 - z) * dtanh(h_tilde), dh * (h_prev - h_tilde) * dsig(z), dh * z
+    else:
+        da_h, da_z, direct = dh * z * dtanh(h_tilde), dh * (h_tilde - h_prev) * dsig(z), dh * (1.0 - z)
+    if reset_after:
+        da_hh = da_h * r
+        dr = da_h * a_hh
+        via_candidate = p["Wh"].T @ da_hh
+        dWh = da_hh @ h_prev.T
+    else:
+        ds = p["Wh"].T @ da_h
+        dr = ds * h_prev
+        via_candidate = ds * r
+        dWh = da_h @ ((r * h_prev) if dWh_reads == "s" else h_prev).T
+    da_r = dr * dsig(r)
+    dh_prev = p["Wz"].T @ da_z + p["Wr"].T @ da_r
+    dh_prev = dh_prev + (direct if memory else 0.0) + (via_candidate if candidate_path else 0.0)
+    da = {"z": da_z, "r": da_r, "h": da_h}
+    grads = {"dx_t": sum(p["U" + g].T @ da[g] for g in GATES), "dh_prev": dh_prev}
+    for g in GATES:
+        grads["dU" + g] = da[g] @ x_t.T
+        grads["dW" + g] = da[g] @ h_prev.T
+        grads["db" + g] = da[g].sum(axis=1, keepdims=True)
+    grads["dWh"] = dWh
+    if "bhh" in p:
+        grads["dbhh"] = (da_hh if reset_after else np.zeros_like(da_h)).sum(axis=1, keepdims=True)
+    return _swap_zr(grads, "d") if swap else grads
+
+
+def _cell_backward_answer(case, **mistake):
+    dh, c = case.args
+    return _step_backward(dh, c["x_t"], c["h_prev"], c["z"], c["r"], c["h_tilde"], c.get("a_hh"), c["params"],
+                          c["reset_after"], **mistake)
+
+
+def _sequence_backward_answer(case, carry=True, accumulate="all", h_prev_is="previous", **mistake):
+    """BPTT, possibly with one mistake: ``carry`` the gradient from step t + 1; ``accumulate`` the
+    parameter gradients of ``all`` steps, or keep only those of the ``first`` (a reversed loop that
+    assigns instead of adding) or the ``last`` step; ``h_prev_is`` the ``previous`` state,
+    the ``same`` one (off by one), or ``wrap`` (h[:, :, -1] at t = 0)."""
+    dh, c = case.args
+    x, h0, h, p, ra = c["x"], c["h0"], c["h"], c["params"], c["reset_after"]
+    T = x.shape[2]
+    dx = np.zeros_like(x)
+    sums = {}
+    dh_next = np.zeros_like(h0)
+    for t in reversed(range(T)):
+        if h_prev_is == "same":
+            h_prev = h[:, :, t]
+        elif h_prev_is == "wrap":
+            h_prev = h[:, :, t - 1]
+        else:
+            h_prev = h[:, :, t - 1] if t > 0 else h0
+        a_hh = c["a_hh"][:, :, t] if ra else None
+        g = _step_backward(dh[:, :, t] + (dh_next if carry else 0.0), x[:, :, t], h_prev, c["z"][:, :, t],
+                           c["r"][:, :, t], c["h_tilde"][:, :, t], a_hh, p, ra, **mistake)
+        dx[:, :, t] = g.pop("dx_t")
+        dh_next = g.pop("dh_prev")
+        keep = accumulate == "all" or (accumulate == "first" and t == 0) or (accumulate == "last" and t == T - 1)
+        for k, v in g.items():
+            sums[k] = sums.get(k, 0.0) + (v if keep else 0.0 * v)
+    return {"dx": dx, "dh0": dh_next, **sums}
+
+
+BACKWARD_MISTAKES = [
+    _m("sigmoid derivative", "the sigmoid's derivative is s * (1 - s), not s: da_z = dz * z * (1 - z) and "
+     "da_r = dr * r * (1 - r)", {"dsig": lambda s: s}),
+    _m("tanh derivative", "the tanh's derivative is 1 - h~**2: da_h = dh~ * (1 - h~**2)", {"dtanh": lambda t: 1.0 - t}),
+    _m("tanh derivative missing", "the tanh's derivative is missing: da_h = dh~ * (1 - h~**2)",
+     {"dtanh": np.ones_like}),
+    _m("update inverted", "the update convention is inverted: with h_next = z * h~ + (1 - z) * h_prev, "
+     "dh~ = dh * z, dz = dh * (h~ - h_prev) and the memory path gives dh * (1 - z)", {"inverted": True}),
+    _m("memory path missing", "dh_prev misses the memory path dh * (1 - z): h_prev enters h_next directly, not "
+     "only through the gates and the candidate", {"memory": False}),
+    _m("candidate path missing", "dh_prev misses the candidate's path: (W_h^T da_h) * r in the reset-before form, "
+     "W_h^T (da_h * r) in the reset-after form", {"candidate_path": False}),
+    _m("dWh reads h_prev", "dW_h must use s = r * h_prev, the vector W_h multiplies: dW_h = da_h (r * h_prev)^T",
+     {"dWh_reads": "h_prev"}),
+    _m("z and r swapped", "the gradients of the update and reset gates are swapped: dUz, dWz, dbz come from "
+     "da_z = dz * z * (1 - z), dUr, dWr, dbr from da_r = dr * r * (1 - r)", {"swap": True}),
+]
+
+
+def _gradient_keys(prefix_x):
+    return [prefix_x] + [p + g for g in GATES for p in ("dU", "dW", "db")]
+
+
+def _backward_parts(dx, dh, sequence):
+    parts = [Values(dx, 0.5, when=before), Values(dh, 1.0, when=before)]
+    parts += [Values(p + g, 0.5, when=before) for p in ("dU", "dW", "db") for g in GATES]
+    parts.append(Keys((), [dx, dh] + [p + g for p in ("dU", "dW", "db") for g in GATES], 0.5,
+                      "gradient keys", when=before))
+    if sequence:
+        parts.append(NoSideEffects(0.5, when=before))
+    parts.append(Values((), 1.5 if not sequence else 1.0, "reset-after form (every gradient)", when=after))
+    return parts
+
+
+def _backward_cases(rng, sequence):
+    cases = []
+    for n_x, n_h, m, T, ra in _sizes():
+        p = gru_params(rng, n_x, n_h, ra)
+        h0 = state(rng, n_h, m)
+        if sequence:
+            _, cache = ref.gru_forward(normal(rng, n_x, m, T), h0, p, reset_after=ra)
+            dh, text = normal(rng, n_h, m, T), label(n_x=n_x, n_h=n_h, m=m, T=T, **_form(ra))
+        else:
+            _, cache = ref.gru_cell_forward(normal(rng, n_x, m), h0, p, reset_after=ra)
+            dh, text = normal(rng, n_h, m), label(n_x=n_x, n_h=n_h, m=m, **_form(ra))
+        cases.append(Case(text, (dh, cache), info={RA: ra}))
+    return cases
+
+
+@register
+class GruCellBackward(MemoCheck):
+    name = "gru_cell_backward"
+    parts = _backward_parts("dx_t", "dh_prev", sequence=False)
+
+    def cases(self, rng):
+        return _backward_cases(rng, sequence=False)
+
+    def expected(self, case):
+        return ref.gru_cell_backward(*case.args)
+
+    def mistakes(self):
+        return [self.memo(name, message, lambda c, k=k: _cell_backward_answer(c, **k))
+                for name, message, k in BACKWARD_MISTAKES]
+
+
+@register
+class GruBackward(MemoCheck):
+    name = "gru_backward"
+    parts = _backward_parts("dx", "dh0", sequence=True)
+
+    def cases(self, rng):
+        return _backward_cases(rng, sequence=True)
+
+    def expected(self, case):
+        return ref.gru_backward(*case.args)
+
+    def mistakes(self):
+        extra = [
+            _m("dh not carried", "the gradient is not carried across time: step t receives dh[:, :, t] plus the "
+             "dh_prev that step t + 1 sends back", {"carry": False}),
+            _m("not accumulated (first)", "the parameter gradients are not accumulated across time: sum every "
+             "step's contribution (+=); only one step's is kept", {"accumulate": "first"}),
+            _m("not accumulated (last)", "the parameter gradients are not accumulated across time: sum every "
+             "step's contribution (+=); only one step's is kept", {"accumulate": "last"}),
+            _m("h_prev off by one", "the previous state of step t is h[:, :, t-1] (h0 at the first step), not "
+             "h[:, :, t]", {"h_prev_is": "same"}),
+            _m("h_prev wraps", "at the first step the previous state is h0: h[:, :, t-1] with t = 0 reads the last "
+             "step, h[:, :, -1]", {"h_prev_is": "wrap"}),
+        ]
+        return [self.memo(name, message, lambda c, k=k: _sequence_backward_answer(c, **k))
+                for name, message, k in extra + BACKWARD_MISTAKES]
