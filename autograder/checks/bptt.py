@@ -26,7 +26,20 @@ from autograder.data import binary_addition
 
 from .harness import FUNCTIONS, Fn, Rng, build, finite
 from .inputs import SIZES, label, normal, rnn_params, state, subset
-from .spec import Case, Check, Custom, Diagnosis, Keys, Missing, Mistake, Part, Shape, Values, register, shape_text
+from .spec import (
+    Case,
+    Check,
+    Custom,
+    Diagnosis,
+    Keys,
+    Missing,
+    Mistake,
+    Part,
+    Shape,
+    Values,
+    register,
+    shape_text,
+)
 
 
 class MemoCheck(Check):

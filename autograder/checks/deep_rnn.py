@@ -15,9 +15,27 @@ import numpy as np
 
 from autograder import reference as ref
 
-from .birnn import LAYER_BACKWARD_MISTAKES, Whole, back_layer, layer_forward_changes, run_layer
+from .birnn import (
+    LAYER_BACKWARD_MISTAKES,
+    Whole,
+    back_layer,
+    layer_forward_changes,
+    run_layer,
+)
 from .inputs import label, normal, rnn_params
-from .spec import Case, Check, Custom, Keys, Missing, Mistake, NoSideEffects, Shape, Values, check_name, register
+from .spec import (
+    Case,
+    Check,
+    Custom,
+    Keys,
+    Missing,
+    Mistake,
+    NoSideEffects,
+    Shape,
+    Values,
+    check_name,
+    register,
+)
 
 # (n_x, hidden sizes bottom first, m, T)
 DEEP_SIZES = [

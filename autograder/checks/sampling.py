@@ -39,7 +39,17 @@ from autograder import reference as ref
 
 from .harness import Rng
 from .inputs import label, rnn_params
-from .spec import Case, Check, Custom, Diagnosis, Mistake, NoSideEffects, Values, close, register
+from .spec import (
+    Case,
+    Check,
+    Custom,
+    Diagnosis,
+    Mistake,
+    NoSideEffects,
+    Values,
+    close,
+    register,
+)
 
 T1, TEMPERATURE, PRIME, END, GREEDY = "temperature 1", "other temperatures", "prime", "end_id", "greedy"
 EVIDENCE = 12  # ids the results must hold together before a mistake is named for them

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-import autograder.reference as reference
+from autograder import reference
 
 ROOT = Path(__file__).resolve().parents[2]
 

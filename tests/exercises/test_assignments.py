@@ -21,8 +21,8 @@ from autograder.checks import REGISTRY
 
 from .conftest import ASSIGNMENTS, NOTEBOOKS, ROOT, SOLUTIONS, graded_cells, nbgrader
 
-DECLARATION = re.compile(r'^check\("(\w+)",\s*(\w+)\)\s*$', re.M)
-HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+DECLARATION = re.compile(r'^check\("(\w+)",\s*(\w+)\)\s*$', re.MULTILINE)
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.DOTALL)
 
 
 def test_there_are_assignments():

@@ -11,7 +11,12 @@ import numpy as np
 import pytest
 
 import autograder.reference as ref
-from autograder.reference import output_backward, output_forward, rnn_backward, rnn_forward
+from autograder.reference import (
+    output_backward,
+    output_forward,
+    rnn_backward,
+    rnn_forward,
+)
 
 from .variants import assert_diagnosed, assert_full_marks
 

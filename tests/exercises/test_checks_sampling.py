@@ -13,7 +13,13 @@ import pytest
 
 import autograder.reference as ref
 from autograder.checks import get_check, run_check
-from autograder.checks.sampling import DEMO, DEMO_KEYS, DEMO_MODEL, make_demo_model, simulate
+from autograder.checks.sampling import (
+    DEMO,
+    DEMO_KEYS,
+    DEMO_MODEL,
+    make_demo_model,
+    simulate,
+)
 
 from .variants import assert_diagnosed, assert_full_marks
 

@@ -6,7 +6,14 @@ from __future__ import annotations
 import json
 import os
 
-from .conftest import ASSIGNMENT, GRADED, answer_of, grade_cli, notebook, put, read_grades
+from .conftest import (
+    GRADED,
+    answer_of,
+    grade_cli,
+    notebook,
+    put,
+    read_grades,
+)
 
 
 def test_bad_input_of_every_kind(submitted, tmp_path):

@@ -5,7 +5,15 @@ from __future__ import annotations
 import csv
 import sqlite3
 
-from .conftest import ASSIGNMENT, GRADED, answer_of, grade_cli, notebook, put, read_grades
+from .conftest import (
+    ASSIGNMENT,
+    GRADED,
+    answer_of,
+    grade_cli,
+    notebook,
+    put,
+    read_grades,
+)
 
 HEADER = "student,assignment,notebook,grade_id,score,max_score,status,message"
 STATUSES = {"ok", "wrong", "error", "timeout", "memory", "missing", "invalid"}
@@ -23,7 +31,7 @@ def test_grades_csv_has_a_row_per_student_folder_and_graded_cell(submitted, tmp_
     lines = (out / "grades.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0] == HEADER
     rows = list(csv.DictReader(lines))
-    assert {(r["student"], r["grade_id"]) for r in rows} == {(s, g) for s in "ann ben cat dan eve".split() for g in GRADED}
+    assert {(r["student"], r["grade_id"]) for r in rows} == {(s, g) for s in ["ann", "ben", "cat", "dan", "eve"] for g in GRADED}
     assert all(r["status"] in STATUSES and r["assignment"] == ASSIGNMENT and r["notebook"] == ASSIGNMENT for r in rows)
     grades = read_grades(out)
     assert all(float(grades["ann", g]["score"]) == p and grades["ann", g]["status"] == "ok" for g, p in GRADED.items())
