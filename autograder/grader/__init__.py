@@ -103,11 +103,11 @@ def _run(todo, plan, source, book, jobs, limits) -> str:
                     return
                 nb = notebooks[sub.notebook]
                 if sub.status == "ok":
-                    rows, jail = grade_submission(sandbox, plan, nb, sub)
+                    rows, parts, jail = grade_submission(sandbox, plan, nb, sub)
                 else:
-                    rows, jail = rows_for(sub, nb, source.name, sub.status, sub.message), ""
+                    rows, parts, jail = rows_for(sub, nb, source.name, sub.status, sub.message), [], ""
                 with lock:
-                    book.record(rows, digest, source.fingerprint, plan.seed)
+                    book.record(rows, digest, source.fingerprint, plan.seed, parts)
                     if jail and not isolation:
                         isolation.append(jail)
                     bar.update(1)

@@ -17,7 +17,7 @@ from ..checks import get_check
 from ..checks.harness import Outcome
 from ..checks.spec import Case, Check
 from .load import Assignment, GradedCell, InstructorError, SourceNotebook, Submission
-from .record import Row
+from .record import Part, Row
 from .sandbox import Sandbox
 
 
@@ -62,11 +62,12 @@ def rows_for(sub: Submission, source: SourceNotebook, assignment: str, status: s
     return [Row(sub.student, assignment, source.name, c.grade_id, 0.0, c.points, status, message) for c in source.graded]
 
 
-def grade_submission(sandbox: Sandbox, plan: Plan, source: SourceNotebook, sub: Submission) -> tuple[list[Row], str]:
-    """Rows for every graded cell of one submission, and the isolation that was in force."""
+def grade_submission(sandbox: Sandbox, plan: Plan, source: SourceNotebook,
+                     sub: Submission) -> tuple[list[Row], list[Part], str]:
+    """Rows for every graded cell of one submission, their parts, and the isolation in force."""
     name = plan.assignment.name
     if sub.status != "ok":
-        return rows_for(sub, source, name, sub.status, sub.message), ""
+        return rows_for(sub, source, name, sub.status, sub.message), [], ""
     cells = [("setup" if kind == "source" else f"cell {value}", value if kind == "source" else sub.code.get(value, ""))
              for kind, value in source.steps]
     planned = plan.checks[source.name]
@@ -96,7 +97,7 @@ def grade_submission(sandbox: Sandbox, plan: Plan, source: SourceNotebook, sub: 
             pending = [r for r in pending if r[0] != failed]
     for request in pending:
         outcomes[request] = Outcome("error", message="not graded: the worker failed repeatedly")
-    rows = []
+    rows, parts = [], []
     for g, p in enumerate(planned):
         result = p.spec.score(p.cases, [outcomes[(g, c)] for c in range(len(p.cases))], plan.seed, p.wants)
         message = result.message
@@ -104,8 +105,10 @@ def grade_submission(sandbox: Sandbox, plan: Plan, source: SourceNotebook, sub: 
             message = f"{message.split(' [case')[0]}; the notebook's code failed: {cell_errors[0]}"
         rows.append(Row(sub.student, name, source.name, p.cell.grade_id, result.score, result.max_score,
                         result.status, message))
+        parts += [Part(sub.student, name, source.name, p.cell.grade_id, r.part, r.score, r.max_score, r.status,
+                       r.message) for r in result.parts]
     if sub.notes:
         notes = "; ".join(sub.notes)
         rows = [replace(r, message=f"{r.message} ({notes})") for r in rows]
-    return rows, isolation
+    return rows, parts, isolation
 

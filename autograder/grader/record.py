@@ -45,9 +45,36 @@ CREATE TABLE IF NOT EXISTS results (
     message TEXT NOT NULL,
     PRIMARY KEY (student, assignment, notebook, grade_id)
 );
+CREATE TABLE IF NOT EXISTS parts (
+    student TEXT NOT NULL,
+    assignment TEXT NOT NULL,
+    notebook TEXT NOT NULL,
+    grade_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    part TEXT NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    status TEXT NOT NULL,
+    message TEXT NOT NULL,
+    PRIMARY KEY (student, assignment, notebook, grade_id, position)
+);
 """
 
 STATUSES = ("ok", "wrong", "error", "timeout", "memory", "missing", "invalid")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One partial-credit part of one graded cell (what the feedback pages list)."""
+    student: str
+    assignment: str
+    notebook: str
+    grade_id: str
+    part: str
+    score: float
+    max_score: float
+    status: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -103,13 +130,18 @@ class Gradebook:
                               "AND notebook = ?", (student, assignment, notebook)).fetchone()
         return row is not None and row == (digest, fingerprint)
 
-    def record(self, rows: list[Row], digest: str, fingerprint: str, seed: int) -> None:
-        """Replace one submission's rows in one transaction (all rows share student/notebook)."""
+    def record(self, rows: list[Row], digest: str, fingerprint: str, seed: int, parts: list[Part] = ()) -> None:
+        """Replace one submission's rows (and their parts) in one transaction (all share
+        student/notebook)."""
         first = rows[0]
         key = (first.student, first.assignment, first.notebook)
         with self.db:  # BEGIN ... COMMIT, or ROLLBACK on error
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("DELETE FROM results WHERE student = ? AND assignment = ? AND notebook = ?", key)
+            self.db.execute("DELETE FROM parts WHERE student = ? AND assignment = ? AND notebook = ?", key)
+            self.db.executemany("INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                [(p.student, p.assignment, p.notebook, p.grade_id, i, p.part, p.score, p.max_score,
+                                  p.status, p.message) for i, p in enumerate(parts)])
             self.db.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 [(r.student, r.assignment, r.notebook, i, r.grade_id, r.score, r.max_score,
                                   r.status, r.message) for i, r in enumerate(rows)])
@@ -124,8 +156,19 @@ class Gradebook:
                                               (assignment,)).fetchall():
                 if student not in students:
                     self.db.execute("DELETE FROM results WHERE student = ? AND assignment = ?", (student, assignment))
+                    self.db.execute("DELETE FROM parts WHERE student = ? AND assignment = ?", (student, assignment))
                     self.db.execute("DELETE FROM submissions WHERE student = ? AND assignment = ?",
                                     (student, assignment))
+
+    def parts(self, assignment: str | None = None) -> list[Part]:
+        """Every recorded part, ordered by student, notebook, cell and part."""
+        query = "SELECT student, assignment, notebook, grade_id, part, score, max_score, status, message FROM parts"
+        args: tuple = ()
+        if assignment is not None:
+            query += " WHERE assignment = ?"
+            args = (assignment,)
+        query += " ORDER BY student, assignment, notebook, position"
+        return [Part(*r) for r in self.db.execute(query, args).fetchall()]
 
     def rows(self, assignment: str | None = None) -> list[Row]:
         """Every recorded row, ordered by student, notebook and the cells' order in the notebook."""

@@ -43,6 +43,11 @@ def test_grades_csv_has_a_row_per_student_folder_and_graded_cell(submitted, tmp_
                for g in GRADED)
     assert all(grades["eve", g]["status"] == "missing" for g in GRADED)
     assert "isolation:" in result.stderr and "seed 7" in result.stderr
+    with sqlite3.connect(out / "gradebook.sqlite") as db:  # every part is kept, for the feedback pages
+        parts = db.execute("SELECT part, score, max_score, status, message FROM parts WHERE student = 'ben' "
+                           "AND grade_id = 'softmax' ORDER BY position").fetchall()
+    assert [p[0] for p in parts] == ["shape", "values", "no overflow for large logits"]
+    assert parts[2][1:4] == (0.0, 1.0, "wrong") and "exp overflowed" in parts[2][4]
 
 
 def test_rerun_grades_only_what_changed(submitted, tmp_path):
