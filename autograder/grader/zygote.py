@@ -217,8 +217,9 @@ def main() -> None:
     spec.loader.exec_module(harness)
     for name in PRELOAD:
         importlib.import_module(name)
-    disk = private_disk(sys.argv[2], int(sys.argv[3]))
-    network = no_network()
+    namespaces = own_user_namespace()
+    disk = private_disk(sys.argv[2], int(sys.argv[3])) if namespaces else "disk: per-file size limit only"
+    network = no_network() if namespaces else "no network namespace (TCP blocked by Landlock, ABI 4 or newer)"
     inp, out = 0, os.dup(1)
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -256,11 +257,27 @@ def main() -> None:
         write_frame(out, "EXIT", str(status).encode())
 
 
+def own_user_namespace() -> bool:
+    """Without root: enter a user namespace of our own that maps our uid and gid to themselves, so
+    the namespaces below can be made (files keep their owner; nothing gains a privilege outside)."""
+    if os.getuid() == 0:
+        return True
+    uid, gid = os.getuid(), os.getgid()
+    if _libc.unshare(ctypes.c_int(CLONE_NEWUSER)) != 0:
+        return False
+    try:
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/self/{name}", "w") as f:
+                f.write(text)
+    except OSError:
+        return False
+    return True
+
+
 def no_network() -> str:
     """Move this zygote, and so every child it forks, into a network namespace of its own: no
     interface but a loopback that is down, so no connection of any kind leaves it."""
-    flags = CLONE_NEWNET if os.getuid() == 0 else CLONE_NEWUSER | CLONE_NEWNET
-    if _libc.unshare(ctypes.c_int(flags)) == 0:
+    if _libc.unshare(ctypes.c_int(CLONE_NEWNET)) == 0:
         return "no network (own network namespace)"
     return "network namespace unavailable (TCP blocked by Landlock where the kernel has ABI 4)"
 
@@ -269,8 +286,7 @@ def private_disk(root: str, megabytes: int) -> str:
     """Mount a tmpfs of ``megabytes`` on ``root`` in a mount namespace of this zygote's own, so a
     child that fills its disk fills only this small, private space (wiped after every job).
     Without the privilege to do so, files stay limited one by one (RLIMIT_FSIZE)."""
-    flags = CLONE_NEWNS if os.getuid() == 0 else CLONE_NEWUSER | CLONE_NEWNS
-    if _libc.unshare(ctypes.c_int(flags)) == 0 and \
+    if _libc.unshare(ctypes.c_int(CLONE_NEWNS)) == 0 and \
             _libc.mount(b"none", b"/", None, ctypes.c_ulong(MS_REC | MS_PRIVATE), None) == 0 and \
             _libc.mount(b"tmpfs", root.encode(), b"tmpfs", ctypes.c_ulong(MS_NOSUID | MS_NODEV),
                         f"size={megabytes}m,mode=0755".encode()) == 0:
