@@ -5,6 +5,19 @@
         source notebook in solutions/ASSIGNMENT/, running student code in a sandbox. Writes
         OUTDIR/grades.csv and OUTDIR/gradebook.sqlite; a rerun grades only what changed.
 
+    python -m autograder feedback ASSIGNMENT --out OUTDIR [--book-url URL]
+        One HTML page per student and notebook in OUTDIR/feedback/<student>/<ASSIGNMENT>/: every
+        check with its score, every part with the grader's message, a hint linking the book.
+
+    python -m autograder report ASSIGNMENT --out OUTDIR
+        The instructor's summary in OUTDIR/report/: score distributions per question, mean and
+        median, the most common diagnoses, and the submissions that timed out or were invalid.
+
+    python -m autograder export --out OUTDIR --format csv|canvas|moodle|gradescope [--assignments A ...]
+        One gradebook for the whole course from OUTDIR/<assignment>/gradebook.sqlite: one row per
+        student, one column per assignment, in each LMS's import format (or Gradescope's
+        results.json per submission).
+
     python -m autograder data [--mirror DIR] [--cache-dir DIR]
         Fetch and verify every pinned corpus file (for an offline class: run once, then copy
         the cache folder and point AUTOGRADER_DATA_MIRROR at it).
@@ -52,6 +65,45 @@ def grade_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def feedback_command(args: argparse.Namespace) -> int:
+    from .grader import InstructorError
+    from .instructor.feedback import write_feedback
+
+    try:
+        pages = write_feedback(args.assignment, args.out, solutions=args.source, book_url=args.book_url)
+    except InstructorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(pages)} feedback pages in {args.out / 'feedback'}", file=sys.stderr)
+    return 0
+
+
+def report_command(args: argparse.Namespace) -> int:
+    from .grader import InstructorError
+    from .instructor.summary import write_report
+
+    try:
+        page = write_report(args.assignment, args.out)
+    except InstructorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote the report {page}", file=sys.stderr)
+    return 0
+
+
+def export_command(args: argparse.Namespace) -> int:
+    from .grader import InstructorError
+    from .instructor.export import export
+
+    try:
+        paths = export(args.out, args.format, args.assignments)
+    except InstructorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(paths)} file(s): {paths[0]}{' ...' if len(paths) > 1 else ''}", file=sys.stderr)
+    return 0
+
+
 def positive(kind):
     def parse(text: str):
         value = kind(text)
@@ -75,6 +127,23 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--memory-mb", type=positive(int), default=1024, help="memory student code may use (MB)")
     g.add_argument("--source", type=Path, help="the solutions/ folder (default: the course's)")
     g.set_defaults(func=grade_command)
+    f = sub.add_parser("feedback", help="one HTML feedback page per student from a graded OUTDIR")
+    f.add_argument("assignment")
+    f.add_argument("--out", type=Path, required=True, help="the folder grade wrote (gradebook.sqlite)")
+    f.add_argument("--book-url", help="where the book is published (default: $AUTOGRADER_BOOK_URL or the local build)")
+    f.add_argument("--source", type=Path, help="the solutions/ folder (default: the course's)")
+    f.set_defaults(func=feedback_command)
+    r = sub.add_parser("report", help="the instructor's summary page of a graded OUTDIR")
+    r.add_argument("assignment")
+    r.add_argument("--out", type=Path, required=True, help="the folder grade wrote (gradebook.sqlite)")
+    r.set_defaults(func=report_command)
+    from .instructor.export import FORMATS
+
+    x = sub.add_parser("export", help="a course gradebook for an LMS from the graded assignments in OUTDIR")
+    x.add_argument("--out", type=Path, required=True, help="folder holding <assignment>/gradebook.sqlite")
+    x.add_argument("--format", required=True, choices=FORMATS)
+    x.add_argument("--assignments", nargs="+", help="only these assignments (default: all graded)")
+    x.set_defaults(func=export_command)
     data = sub.add_parser("data", help="fetch and verify the course's corpora")
     data.add_argument("--mirror", type=Path, help="read the corpora from this mirror folder")
     data.add_argument("--cache-dir", type=Path, help="download into this folder")

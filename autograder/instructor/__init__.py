@@ -1,0 +1,1 @@
+"""Instructor tools run after grading: feedback pages for students and the class summary report."""

@@ -1,0 +1,203 @@
+"""Grades for learning platforms: ``python -m autograder export --out OUTDIR --format FORMAT``.
+
+``OUTDIR`` holds one grading output per assignment, as the instructor guide lays them out
+(``grade ASSIGNMENT --out OUTDIR/ASSIGNMENT``), so the export reads every
+``OUTDIR/*/gradebook.sqlite`` (and ``OUTDIR/gradebook.sqlite`` itself, if there is one), opened
+read-only. A student is a student folder name, as in ``grades.csv``; an assignment's score is
+the sum of its graded cells, and its maximum the sum of their points.
+
+Formats (the files are written into ``OUTDIR``):
+
+``csv``
+    ``gradebook.csv``: header ``student,<assignment>...,total``; the first row under it is
+    ``(max points)`` with each assignment's maximum; then one row per student. A cell is empty
+    when the student was not in that assignment's grading run (no folder); the total counts it 0.
+``canvas``
+    ``canvas.csv``, Canvas's gradebook import: ``Student,ID,SIS User ID,SIS Login ID,Section``
+    then one column per assignment named after it, a ``Points Possible`` row (Canvas sets the
+    points of the new assignments from it), and one row per student with the folder name as
+    ``SIS Login ID`` (and as ``Student``; ``ID``, ``SIS User ID`` and ``Section`` stay empty), so
+    name the student folders after the students' Canvas logins. Columns whose name has no Canvas
+    assignment id in parentheses are created as new assignments on import; to update existing
+    ones, rename the header to Canvas's ``Name (id)`` from one of its exports.
+``moodle``
+    ``moodle.csv`` for Moodle's *Import grades from CSV*: ``username,<assignment>...``. On import,
+    map ``username`` to *username* and each column to its grade item (create the grade items
+    with the assignments' maximum points first: the file has no points row, which Moodle would
+    read as a user).
+``gradescope``
+    ``gradescope/<assignment>/<student>/results.json`` in Gradescope's autograder results
+    format (:mod:`autograder.instructor.gradescope`), one per student and assignment.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..grader.load import InstructorError
+from ..grader.record import Part, Row
+from ..grader.report import number
+from .gradescope import results_json, write_json
+
+__all__ = ["FORMATS", "ExportError", "Gradebooks", "export", "find_gradebooks", "read_gradebook"]
+
+FORMATS = ("csv", "canvas", "moodle", "gradescope")
+MAX_ROW = "(max points)"
+CANVAS_HEADER = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+
+
+class ExportError(InstructorError):
+    """The export cannot be made (unknown format, no gradebook, unfinished grading run ...)."""
+
+
+@dataclass
+class Gradebooks:
+    """Rows and parts of one or more gradebooks; ``unfinished`` lists assignments whose last
+    grading run did not finish."""
+    rows: list = field(default_factory=list)
+    parts: list = field(default_factory=list)
+    unfinished: list = field(default_factory=list)
+    where: dict = field(default_factory=dict)  # assignment -> gradebook path
+
+
+def read_gradebook(path: Path) -> Gradebooks:
+    """Every row and part of the gradebook at ``path``, opened read-only (nothing is written)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ExportError(f"no gradebook at {path}: grade the assignment first "
+                          f"(python -m autograder grade ASSIGNMENT --out {path.parent})")
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise ExportError(f"cannot open the gradebook {path}: {error}") from None
+    try:
+        rows = [Row(*r) for r in db.execute(
+            "SELECT student, assignment, notebook, grade_id, score, max_score, status, message FROM results "
+            "ORDER BY student, assignment, notebook, position")]
+        parts = [Part(*r) for r in db.execute(
+            "SELECT student, assignment, notebook, grade_id, part, score, max_score, status, message FROM parts "
+            "ORDER BY student, assignment, notebook, position")]
+        unfinished = [a for (a,) in db.execute("SELECT assignment FROM runs WHERE finished IS NULL ORDER BY assignment")]
+    except sqlite3.Error as error:
+        raise ExportError(f"{path} is not a gradebook written by the grader ({error})") from None
+    finally:
+        db.close()
+    return Gradebooks(rows, parts, unfinished, {r.assignment: path for r in rows})
+
+
+def find_gradebooks(out: Path) -> list[Path]:
+    """``OUTDIR/gradebook.sqlite`` (if any) and every ``OUTDIR/*/gradebook.sqlite``, sorted."""
+    out = Path(out)
+    if not out.is_dir():
+        raise ExportError(f"the grades folder {out} does not exist or is not a folder")
+    found = [out / "gradebook.sqlite"] if (out / "gradebook.sqlite").is_file() else []
+    return found + sorted(p for p in out.glob("*/gradebook.sqlite") if p.is_file())
+
+
+def load(out: Path, assignments: list[str] | None = None) -> Gradebooks:
+    """The grades of every assignment graded into ``out`` (or only of ``assignments``)."""
+    paths = find_gradebooks(out)
+    if not paths:
+        raise ExportError(f"no gradebook in {out}: expected {out}/<assignment>/gradebook.sqlite, as written by "
+                          f"python -m autograder grade ASSIGNMENT --submitted DIR --out {out}/ASSIGNMENT")
+    books = Gradebooks()
+    for path in paths:
+        book = read_gradebook(path)
+        for assignment, where in book.where.items():
+            if assignment in books.where:
+                raise ExportError(f"assignment {assignment} is in two gradebooks, {books.where[assignment]} and "
+                                  f"{where}; move one away or choose the assignments to export")
+        books.rows += book.rows
+        books.parts += book.parts
+        books.unfinished += book.unfinished
+        books.where.update(book.where)
+    if assignments:
+        unknown = [a for a in assignments if a not in books.where]
+        if unknown:
+            raise ExportError(f"no grades of {', '.join(unknown)} in {out} "
+                              f"(graded: {', '.join(sorted(books.where)) or 'nothing'})")
+        chosen = set(assignments)
+        books.rows = [r for r in books.rows if r.assignment in chosen]
+        books.parts = [p for p in books.parts if p.assignment in chosen]
+        books.unfinished = [a for a in books.unfinished if a in chosen]
+        books.where = {a: p for a, p in books.where.items() if a in chosen}
+    if not books.rows:
+        raise ExportError(f"the gradebooks in {out} hold no grades")
+    if books.unfinished:
+        raise ExportError(f"the last grading run of {', '.join(books.unfinished)} did not finish; run the same "
+                          "grade command again to grade the rest, then export")
+    return books
+
+
+def totals(rows: list[Row]) -> tuple[list[str], list[str], dict, dict]:
+    """``(assignments, students, scores, maxima)``: ``scores[student][assignment]`` is the sum of
+    the student's cells, ``maxima[assignment]`` the assignment's points."""
+    scores: dict = {}
+    maxima_by_student: dict = {}
+    for r in rows:
+        scores.setdefault(r.student, {}).setdefault(r.assignment, 0.0)
+        scores[r.student][r.assignment] += r.score
+        key = (r.assignment, r.student)
+        maxima_by_student[key] = maxima_by_student.get(key, 0.0) + r.max_score
+    assignments = sorted({r.assignment for r in rows})
+    maxima: dict = {}
+    for (a, _), v in maxima_by_student.items():
+        maxima[a] = max(maxima.get(a, 0.0), v)
+    return assignments, sorted(scores), scores, maxima
+
+
+def _write_csv(path: Path, table: list[list]) -> Path:
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(table)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text.getvalue(), encoding="utf-8")
+    os.replace(temporary, path)
+    return path
+
+
+def _cell(scores: dict, student: str, assignment: str) -> str:
+    value = scores[student].get(assignment)
+    return "" if value is None else number(value)
+
+
+def export(out: Path, fmt: str, assignments: list[str] | None = None) -> list[Path]:
+    """Export the grades in ``out`` (``out/<assignment>/gradebook.sqlite``) as ``fmt``, one of
+    ``csv``, ``canvas``, ``moodle``, ``gradescope`` (see the module's docstring for each file);
+    ``assignments`` restricts it to those. Returns the paths written, all inside ``out``.
+    Raises :class:`ExportError` (an ``InstructorError``) with a message for an unknown format, a
+    folder without gradebooks, an unknown assignment, or an unfinished grading run.
+    """
+    out = Path(out)
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    books = load(out, assignments)
+    names, students, scores, maxima = totals(books.rows)
+    if fmt == "csv":
+        table = [["student", *names, "total"], [MAX_ROW, *(number(maxima[a]) for a in names),
+                                                number(sum(maxima.values()))]]
+        for s in students:
+            table.append([s, *(_cell(scores, s, a) for a in names), number(sum(scores[s].values()))])
+        return [_write_csv(out / "gradebook.csv", table)]
+    if fmt == "canvas":
+        table = [[*CANVAS_HEADER, *names], ["Points Possible", "", "", "", "", *(number(maxima[a]) for a in names)]]
+        for s in students:
+            table.append([s, "", "", s, "", *(_cell(scores, s, a) for a in names)])
+        return [_write_csv(out / "canvas.csv", table)]
+    if fmt == "moodle":
+        table = [["username", *names]]
+        for s in students:
+            table.append([s, *(_cell(scores, s, a) for a in names)])
+        return [_write_csv(out / "moodle.csv", table)]
+    rows_of: dict = {}
+    parts_of: dict = {}
+    for r in books.rows:
+        rows_of.setdefault((r.assignment, r.student), []).append(r)
+    for p in books.parts:
+        parts_of.setdefault((p.assignment, p.student), []).append(p)
+    return [write_json(out / "gradescope" / a / s / "results.json", results_json(rows, parts_of.get((a, s), [])))
+            for (a, s), rows in sorted(rows_of.items())]
