@@ -1,6 +1,7 @@
 """Command line: ``python -m autograder COMMAND``.
 
     python -m autograder grade ASSIGNMENT --submitted DIR --out OUTDIR [--jobs N] [--timeout SECONDS] [--memory-mb MB]
+                                [--dask SCHEDULER_ADDRESS]
         Grade nbgrader's layout DIR/<student>/<ASSIGNMENT>/<notebook>.ipynb against the trusted
         source notebook in solutions/ASSIGNMENT/, running student code in a sandbox. Writes
         OUTDIR/grades.csv and OUTDIR/gradebook.sqlite; a rerun grades only what changed.
@@ -51,7 +52,7 @@ def grade_command(args: argparse.Namespace) -> int:
 
     try:
         summary = grade(args.assignment, args.submitted, args.out, jobs=args.jobs, timeout=args.timeout,
-                        memory_mb=args.memory_mb, solutions=args.source,
+                        memory_mb=args.memory_mb, solutions=args.source, dask=args.dask,
                         log=lambda text: print(text, file=sys.stderr, flush=True))
     except InstructorError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -126,6 +127,9 @@ def main(argv: list[str] | None = None) -> int:
                    "(default: each check's own, 5 s)")
     g.add_argument("--memory-mb", type=positive(int), default=1024, help="memory student code may use (MB)")
     g.add_argument("--source", type=Path, help="the solutions/ folder (default: the course's)")
+    g.add_argument("--dask", metavar="SCHEDULER_ADDRESS", help="grade on the Dask distributed cluster whose "
+                   "scheduler is at this address (e.g. tcp://host:8786) instead of local sandboxes; "
+                   "needs the course's dask extra on every machine")
     g.set_defaults(func=grade_command)
     f = sub.add_parser("feedback", help="one HTML feedback page per student from a graded OUTDIR")
     f.add_argument("assignment")

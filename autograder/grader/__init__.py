@@ -43,8 +43,12 @@ class GradeSummary:
 
 
 def grade(assignment: str, submitted: Path, out: Path, jobs: int | None = None, timeout: float | None = None,
-          memory_mb: int = 1024, solutions: Path | None = None, log=print) -> GradeSummary:
-    """Grade every student folder of ``submitted`` for ``assignment``; results in ``out``."""
+          memory_mb: int = 1024, solutions: Path | None = None, log=print, dask: str | None = None) -> GradeSummary:
+    """Grade every student folder of ``submitted`` for ``assignment``; results in ``out``.
+
+    ``dask``: the address of a Dask distributed scheduler (``tcp://host:8786``) to grade on that
+    cluster instead of ``jobs`` local sandboxes (see :mod:`autograder.grader.distributed`); the
+    gradebook, ``grades.csv`` and the grades are the same."""
     start = time.perf_counter()
     source = load_assignment(solutions or default_solutions(), assignment)
     students = student_folders(submitted)
@@ -65,10 +69,16 @@ def grade(assignment: str, submitted: Path, out: Path, jobs: int | None = None, 
                 if book.is_current(sub.student, assignment, sub.notebook, digest, source.fingerprint):
                     continue
                 todo.append((sub, digest))
+        where = f"on the Dask cluster at {dask}" if dask else f"{jobs} workers"
         log(f"grading {assignment}: {len(students)} students, {len(todo)} notebooks to grade "
-            f"({len(students) * len(source.notebooks) - len(todo)} unchanged), seed {seed}, {jobs} workers")
+            f"({len(students) * len(source.notebooks) - len(todo)} unchanged), seed {seed}, {where}")
         try:
-            isolation = _run(todo, plan, source, book, jobs, limits)
+            if dask:
+                from .distributed import run_dask
+
+                isolation = run_dask(dask, todo, plan, source, book, limits)
+            else:
+                isolation = _run(todo, plan, source, book, jobs, limits)
         finally:
             book.forget_others(assignment, {f.name for f in students})
             write_csv(out / "grades.csv", book.rows(assignment))
