@@ -42,21 +42,6 @@ from .spec import (
 )
 
 
-class MemoCheck(Check):
-    """A check whose mistakes' answers are computed once per case (a diagnosis runs every mistake
-    for every failed part and case)."""
-
-    def memo(self, name: str, message: str, fn) -> Mistake:
-        store = self.__dict__.setdefault("_answers", {})
-
-        def answer(case):
-            key = (name, id(case))
-            if key not in store:
-                store[key] = fn(case)
-            return store[key]
-        return Mistake(name, message, answer)
-
-
 class Shapes(Part):
     """Every named array of the returned dict has the reference's shape (credit for a backward
     pass whose shapes are all right even where some values are not)."""
@@ -156,7 +141,7 @@ class StableLoss(Part):
 
 
 @register
-class SoftmaxCrossEntropy(MemoCheck):
+class SoftmaxCrossEntropy(Check):
     name = "softmax_cross_entropy"
     returns = ("loss", "dz")
     parts = (
@@ -201,22 +186,22 @@ class SoftmaxCrossEntropy(MemoCheck):
             return lambda c: _sce(*c.args, **change) if len(c.args) == 3 else None
 
         return [
-            self.memo("mask ignored", "the mask is ignored: padded positions must count for nothing, so multiply "
+            Mistake("mask ignored", "the mask is ignored: padded positions must count for nothing, so multiply "
                       "each position's loss and dz by the mask and divide by N = mask.sum(), the number of real "
                       "positions", with_mask(use_mask=False, divide="all")),
-            self.memo("divided by m T", "the mask is applied but the total is divided by m*T: divide by "
+            Mistake("divided by m T", "the mask is applied but the total is divided by m*T: divide by "
                       "N = mask.sum(), the number of real positions", with_mask(divide="all")),
-            self.memo("dz without 1/N", "dz is missing the 1/N of the mean: the loss is divided by N, so its "
+            Mistake("dz without 1/N", "dz is missing the 1/N of the mean: the loss is divided by N, so its "
                       "gradient is (yhat - onehot(y)) * mask / N", variant(dz_divide=False)),
-            self.memo("summed", "summed instead of averaged: the loss is the mean over the N real positions, so "
+            Mistake("summed", "summed instead of averaged: the loss is the mean over the N real positions, so "
                       "divide the sum (and dz) by N", variant(divide="none")),
-            self.memo("mean over m", "averaged over the m examples only: divide by N, the number of real "
+            Mistake("mean over m", "averaged over the m examples only: divide by N, the number of real "
                       "positions over the batch and time (m*T without a mask)", variant(divide="m")),
-            self.memo("dz sign", "dz has the wrong sign: the gradient is yhat - onehot(y), predicted minus target",
+            Mistake("dz sign", "dz has the wrong sign: the gradient is yhat - onehot(y), predicted minus target",
                       variant(sign=-1.0)),
-            self.memo("no one-hot", "dz is the softmax alone: subtract 1 at each position's target class, "
+            Mistake("no one-hot", "dz is the softmax alone: subtract 1 at each position's target class, "
                       "dz = yhat - onehot(y)", variant(subtract=False)),
-            self.memo("wrong axis", "the softmax is taken over the wrong axis: the classes are axis 0 of z",
+            Mistake("wrong axis", "the softmax is taken over the wrong axis: the classes are axis 0 of z",
                       variant(axis=-1)),
         ]
 
@@ -253,7 +238,7 @@ def _local(kind, h_next, x_t, h_prev, p):
 
 
 def _derivative_mistakes(check, backward):
-    return [check.memo(f"derivative {k}", message, lambda c, k=k: backward(c, deriv=k))
+    return [Mistake(f"derivative {k}", message, lambda c, k=k: backward(c, deriv=k))
             for k, message in DERIVATIVES.items()]
 
 
@@ -284,7 +269,7 @@ def _square_cell(case) -> bool:
 
 
 @register
-class RnnCellBackward(MemoCheck):
+class RnnCellBackward(Check):
     name = "rnn_cell_backward"
     parts = (
         Keys((), CELL_GRADS, 0.5, "gradient names"),
@@ -312,21 +297,21 @@ class RnnCellBackward(MemoCheck):
     def mistakes(self):
         square = _square_cell
         return _derivative_mistakes(self, _cell_backward) + [
-            self.memo("dW with h_next", "off by one in time: dW = da h_prev^T uses the state that went into the "
+            Mistake("dW with h_next", "off by one in time: dW = da h_prev^T uses the state that went into the "
                       "step, h^{<t-1>} (h_prev), not the state it produced", lambda c: _cell_backward(c, dW_with="h")),
-            self.memo("W not transposed", "the gradient goes back through W transposed: dh_prev = W^T da, not W da",
+            Mistake("W not transposed", "the gradient goes back through W transposed: dh_prev = W^T da, not W da",
                       lambda c: _cell_backward(c, W_T=False)),
-            self.memo("U not transposed", "the gradient goes back through U transposed: dx_t = U^T da",
+            Mistake("U not transposed", "the gradient goes back through U transposed: dx_t = U^T da",
                       lambda c: _cell_backward(c, U_T=False) if square(c) else None),
-            self.memo("dW transposed", "dW is transposed: dW = da h_prev^T, row i holding the gradient of the "
+            Mistake("dW transposed", "dW is transposed: dW = da h_prev^T, row i holding the gradient of the "
                       "weights into unit i", lambda c: _cell_backward(c, dW_T=True)),
-            self.memo("dU transposed", "dU is transposed: dU = da x_t^T, of shape (n_h, n_x)",
+            Mistake("dU transposed", "dU is transposed: dU = da x_t^T, of shape (n_h, n_x)",
                       lambda c: _cell_backward(c, dU_T=True) if square(c) else None),
-            self.memo("db mean", "db is averaged over the batch: the gradient of the shared bias is the sum over "
+            Mistake("db mean", "db is averaged over the batch: the gradient of the shared bias is the sum over "
                       "the m examples", lambda c: _cell_backward(c, db="mean")),
-            self.memo("db per example", "db is not summed over the batch: sum da over axis 1 (keepdims=True) to "
+            Mistake("db per example", "db is not summed over the batch: sum da over axis 1 (keepdims=True) to "
                       "get (n_h, 1)", lambda c: _cell_backward(c, db="none")),
-            self.memo("db flat", "db lost its column axis: sum with keepdims=True to keep the shape (n_h, 1)",
+            Mistake("db flat", "db lost its column axis: sum with keepdims=True to keep the shape (n_h, 1)",
                       lambda c: _cell_backward(c, db="flat")),
         ]
 
@@ -373,7 +358,7 @@ ONE_STEP = ("only one time step's term survives (the {} step's): the weights are
 
 
 @register
-class RnnBackward(MemoCheck):
+class RnnBackward(Check):
     name = "rnn_backward"
     parts = (
         Keys((), SEQ_GRADS, 0.5, "gradient names"),
@@ -405,23 +390,23 @@ class RnnBackward(MemoCheck):
             return U.shape[0] == U.shape[1]
 
         return _derivative_mistakes(self, _bptt) + [
-            self.memo("only first step", ONE_STEP.format("first"), lambda c: _bptt(c, keep="first")),
-            self.memo("only last step", ONE_STEP.format("last"), lambda c: _bptt(c, keep="last")),
-            self.memo("dW with h_t", "off by one in time: dW sums da^{<t>} h^{<t-1>T}, the state that went into "
+            Mistake("only first step", ONE_STEP.format("first"), lambda c: _bptt(c, keep="first")),
+            Mistake("only last step", ONE_STEP.format("last"), lambda c: _bptt(c, keep="last")),
+            Mistake("dW with h_t", "off by one in time: dW sums da^{<t>} h^{<t-1>T}, the state that went into "
                       "step t (h0 at the first step), not h^{<t>}", lambda c: _bptt(c, dW_state="current")),
-            self.memo("dW wraps around", "off by one in time at the first step: there h[:, :, t-1] is h[:, :, -1], "
+            Mistake("dW wraps around", "off by one in time at the first step: there h[:, :, t-1] is h[:, :, -1], "
                       "the LAST state (Python wraps around); the state before the first step is h0",
                       lambda c: _bptt(c, dW_state="wrap")),
-            self.memo("no recurrence", "the gradient from the next step is not added: dh^{<t>} = dh[:, :, t] + "
+            Mistake("no recurrence", "the gradient from the next step is not added: dh^{<t>} = dh[:, :, t] + "
                       "W^T da^{<t+1>}, carried backwards through the loop (zero after the last step)",
                       lambda c: _bptt(c, recurrent=False)),
-            self.memo("recurrence skips tanh'", "the gradient from the next step skips tanh': "
+            Mistake("recurrence skips tanh'", "the gradient from the next step skips tanh': "
                       "da^{<t>} = (dh[:, :, t] + W^T da^{<t+1>}) * (1 - h^{<t>}**2)", lambda c: _bptt(c, inside=False)),
-            self.memo("W not transposed", "the gradient goes back through W transposed: W^T da, not W da",
+            Mistake("W not transposed", "the gradient goes back through W transposed: W^T da, not W da",
                       lambda c: _bptt(c, W_T=False)),
-            self.memo("U not transposed", "the gradient goes back through U transposed: dx^{<t>} = U^T da^{<t>}",
+            Mistake("U not transposed", "the gradient goes back through U transposed: dx^{<t>} = U^T da^{<t>}",
                       lambda c: _bptt(c, U_T=False) if square(c) else None),
-            self.memo("dh0 is da", "dh0 is W^T da^{<1>}, the gradient that reaches h0 through W, not da^{<1>} itself",
+            Mistake("dh0 is da", "dh0 is W^T da^{<1>}, the gradient that reaches h0 through W, not da^{<1>} itself",
                       lambda c: _bptt(c, dh0="da")),
         ]
 
@@ -445,7 +430,7 @@ def _out_backward(case, keep="all", V_T=True, dV_T=False, dc="sum", mean=False):
 
 
 @register
-class OutputBackward(MemoCheck):
+class OutputBackward(Check):
     name = "output_backward"
     parts = (
         Keys((), OUT_GRADS, 0.5, "gradient names"),
@@ -473,18 +458,18 @@ class OutputBackward(MemoCheck):
             return V.shape[0] == V.shape[1]
 
         return [
-            self.memo("dV last step", ONE_STEP.format("last"), lambda c: _out_backward(c, keep="last")),
-            self.memo("dV first step", ONE_STEP.format("first"), lambda c: _out_backward(c, keep="first")),
-            self.memo("V not transposed", "the gradient goes back through V transposed: dh = V^T dz",
+            Mistake("dV last step", ONE_STEP.format("last"), lambda c: _out_backward(c, keep="last")),
+            Mistake("dV first step", ONE_STEP.format("first"), lambda c: _out_backward(c, keep="first")),
+            Mistake("V not transposed", "the gradient goes back through V transposed: dh = V^T dz",
                       lambda c: _out_backward(c, V_T=False) if square(c) else None),
-            self.memo("dV transposed", "dV is transposed: dV = sum_t dz^{<t>} h^{<t>T}, of shape (n_y, n_h)",
+            Mistake("dV transposed", "dV is transposed: dV = sum_t dz^{<t>} h^{<t>T}, of shape (n_y, n_h)",
                       lambda c: _out_backward(c, dV_T=True) if square(c) else None),
-            self.memo("mean", "averaged over the batch and time: the shared V and c get the sum of every "
+            Mistake("mean", "averaged over the batch and time: the shared V and c get the sum of every "
                       "example's and step's term (any mean is already inside dz)", lambda c: _out_backward(c, mean=True)),
-            self.memo("dc flat", "dc lost its column axis: keep the shape (n_y, 1)", lambda c: _out_backward(c, dc="flat")),
-            self.memo("dc per step", "dc is not summed over time: sum dz over the batch and the time axes, "
+            Mistake("dc flat", "dc lost its column axis: keep the shape (n_y, 1)", lambda c: _out_backward(c, dc="flat")),
+            Mistake("dc per step", "dc is not summed over time: sum dz over the batch and the time axes, "
                       "to (n_y, 1)", lambda c: _out_backward(c, dc="time")),
-            self.memo("dc last step", "dc keeps only the last step: sum dz over the batch and over time",
+            Mistake("dc last step", "dc keeps only the last step: sum dz over the batch and over time",
                       lambda c: _out_backward(c, dc="last")),
         ]
 

@@ -65,21 +65,6 @@ def _kwargs(reset_after):
     return {"reset_after": True} if reset_after else {}
 
 
-class MemoCheck(Check):
-    """A check whose mistakes' answers are computed once per case (diagnosing runs every mistake
-    for every failed part)."""
-
-    def memo(self, name, message, fn) -> Mistake:
-        store = self.__dict__.setdefault("_answers", {})
-
-        def answer(case):
-            key = (name, id(case))
-            if key not in store or store[key][0] is not case:  # the case is kept, so its id is not reused
-                store[key] = (case, fn(case))
-            return store[key][1]
-        return Mistake(name, message, answer)
-
-
 def _m(name, message, switches):
     """One row of a mistake table: the mistake's name, its message, the model's keyword switches."""
     return name, message, switches
@@ -196,7 +181,7 @@ def _forward_parts(state_name, cache_keys):
 
 
 @register
-class GruCellForward(MemoCheck):
+class GruCellForward(Check):
     name = "gru_cell_forward"
     returns = ("h_next", "cache")
     parts = _forward_parts("h_next", ["x_t", "h_prev", "z", "r", "h_tilde", "h_next", "params", "reset_after"])
@@ -213,11 +198,11 @@ class GruCellForward(MemoCheck):
         return ref.gru_cell_forward(*case.args, **case.kwargs)
 
     def mistakes(self):
-        return [self.memo(name, message, lambda c, k=k: _cell_answer(c, **k)) for name, message, k in FORWARD_MISTAKES]
+        return [Mistake(name, message, lambda c, k=k: _cell_answer(c, **k)) for name, message, k in FORWARD_MISTAKES]
 
 
 @register
-class GruForward(MemoCheck):
+class GruForward(Check):
     name = "gru_forward"
     returns = ("h", "cache")
     parts = _forward_parts("h", ["x", "h0", "z", "r", "h_tilde", "h", "params", "reset_after"])
@@ -240,7 +225,7 @@ class GruForward(MemoCheck):
             _m("off by one", "off by one in time: h[:, :, t] must hold the state after reading x[:, :, t], "
              "not the state before it", {"keep_previous": True}),
         ]
-        return [self.memo(name, message, lambda c, k=k: _sequence_answer(c, **k))
+        return [Mistake(name, message, lambda c, k=k: _sequence_answer(c, **k))
                 for name, message, k in extra + FORWARD_MISTAKES]
 
 
@@ -371,7 +356,7 @@ def _backward_cases(rng, sequence):
 
 
 @register
-class GruCellBackward(MemoCheck):
+class GruCellBackward(Check):
     name = "gru_cell_backward"
     parts = _backward_parts("dx_t", "dh_prev", sequence=False)
 
@@ -382,12 +367,12 @@ class GruCellBackward(MemoCheck):
         return ref.gru_cell_backward(*case.args)
 
     def mistakes(self):
-        return [self.memo(name, message, lambda c, k=k: _cell_backward_answer(c, **k))
+        return [Mistake(name, message, lambda c, k=k: _cell_backward_answer(c, **k))
                 for name, message, k in BACKWARD_MISTAKES]
 
 
 @register
-class GruBackward(MemoCheck):
+class GruBackward(Check):
     name = "gru_backward"
     parts = _backward_parts("dx", "dh0", sequence=True)
 
@@ -410,5 +395,5 @@ class GruBackward(MemoCheck):
             _m("h_prev wraps", "at the first step the previous state is h0: h[:, :, t-1] with t = 0 reads the last "
              "step, h[:, :, -1]", {"h_prev_is": "wrap"}),
         ]
-        return [self.memo(name, message, lambda c, k=k: _sequence_backward_answer(c, **k))
+        return [Mistake(name, message, lambda c, k=k: _sequence_backward_answer(c, **k))
                 for name, message, k in extra + BACKWARD_MISTAKES]

@@ -17,9 +17,8 @@ import numpy as np
 
 from autograder import reference as ref
 
-from .gru import MemoCheck
 from .inputs import SIZES, label, normal, state
-from .spec import Case, Keys, NoSideEffects, Shape, Values, register
+from .spec import Case, Check, Keys, Mistake, NoSideEffects, Shape, Values, register
 
 GATES = "ifgo"
 
@@ -126,7 +125,7 @@ def _forward_parts(h_name, c_name, cache_keys):
 
 
 @register
-class LstmCellForward(MemoCheck):
+class LstmCellForward(Check):
     name = "lstm_cell_forward"
     returns = ("h_next", "c_next", "cache")
     parts = _forward_parts("h_next", "c_next",
@@ -144,11 +143,11 @@ class LstmCellForward(MemoCheck):
         return ref.lstm_cell_forward(*case.args)
 
     def mistakes(self):
-        return [self.memo(name, message, lambda c, k=k: _cell_answer(c, **k)) for name, message, k in FORWARD_MISTAKES]
+        return [Mistake(name, message, lambda c, k=k: _cell_answer(c, **k)) for name, message, k in FORWARD_MISTAKES]
 
 
 @register
-class LstmForward(MemoCheck):
+class LstmForward(Check):
     name = "lstm_forward"
     returns = ("h", "c", "cache")
     parts = _forward_parts("h", "c", ["x", "h0", "c0", "i", "f", "g", "o", "c", "h", "params"])
@@ -173,7 +172,7 @@ class LstmForward(MemoCheck):
             _m("off by one", "off by one in time: h[:, :, t] and c[:, :, t] must hold the states after reading "
              "x[:, :, t], not the states before it", {"keep_previous": True}),
         ]
-        return [self.memo(name, message, lambda c, k=k: _sequence_answer(c, **k))
+        return [Mistake(name, message, lambda c, k=k: _sequence_answer(c, **k))
                 for name, message, k in extra + FORWARD_MISTAKES]
 
 
@@ -274,7 +273,7 @@ def _backward_parts(names, sequence):
 
 
 @register
-class LstmCellBackward(MemoCheck):
+class LstmCellBackward(Check):
     name = "lstm_cell_backward"
     parts = _backward_parts(("dx_t", "dh_prev", "dc_prev"), sequence=False)
 
@@ -290,12 +289,12 @@ class LstmCellBackward(MemoCheck):
         return ref.lstm_cell_backward(*case.args)
 
     def mistakes(self):
-        return [self.memo(name, message, lambda c, k=k: _cell_backward_answer(c, **k))
+        return [Mistake(name, message, lambda c, k=k: _cell_backward_answer(c, **k))
                 for name, message, k in BACKWARD_MISTAKES]
 
 
 @register
-class LstmBackward(MemoCheck):
+class LstmBackward(Check):
     name = "lstm_backward"
     parts = _backward_parts(("dx", "dh0", "dc0"), sequence=True)
 
@@ -329,5 +328,5 @@ class LstmBackward(MemoCheck):
             _m("c_prev wraps", "at the first step the previous cell state is c0: c[:, :, t-1] with t = 0 reads "
              "the last step, c[:, :, -1]", {"c_prev_is": "wrap"}),
         ]
-        return [self.memo(name, message, lambda c, k=k: _sequence_backward_answer(c, **k))
+        return [Mistake(name, message, lambda c, k=k: _sequence_backward_answer(c, **k))
                 for name, message, k in extra + BACKWARD_MISTAKES]

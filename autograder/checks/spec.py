@@ -365,11 +365,8 @@ class Check:
     def diagnose(self, case: Case, path: tuple, got, expected) -> str | None:
         """The message of the first known mistake whose answer matches ``got`` at ``path`` (and
         differs from the right answer there)."""
-        for mistake in self.mistakes():
-            try:
-                wrong = mistake.answer(case)
-            except Exception:  # noqa: BLE001, S112 -- a mistake that cannot apply to this case
-                continue
+        for position, mistake in enumerate(self.mistakes()):
+            wrong = self._mistake_answer(position, mistake, case)
             if wrong is None:
                 continue
             if self.returns is not None:
@@ -381,6 +378,22 @@ class Check:
             if not close(wrong_here, expected) and close(got, wrong_here, rtol=1e-5, atol=1e-8, equal_nan=True):
                 return mistake.message
         return None
+
+    def _mistake_answer(self, position: int, mistake: Mistake, case: Case):
+        """``mistake.answer(case)``, computed once per mistake and case: a diagnosis tries every
+        mistake for every failed part, and the grader keeps one check for a whole class (the list of
+        mistakes is the same on every call, so its position names one). ``None`` when the mistake
+        cannot apply to the case."""
+        store = self.__dict__.setdefault("_answers", {})
+        key = (position, mistake.name, id(case))
+        hit = store.get(key)
+        if hit is None or hit[0] is not case:  # the case is kept in the entry, so its id is not reused
+            try:
+                answer = mistake.answer(case)
+            except Exception:  # noqa: BLE001 -- a mistake that cannot apply to this case
+                answer = None
+            store[key] = hit = (case, answer)
+        return hit[1]
 
     def score(self, cases: list[Case], outcomes: list[Outcome], seed: int, wants: list | None = None) -> CheckResult:
         """Score the outcomes of all cases: every part on every case, the most telling failure
