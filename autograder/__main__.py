@@ -66,43 +66,42 @@ def grade_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def feedback_command(args: argparse.Namespace) -> int:
+def instructor_step(step) -> int:
+    """Run ``step()`` (which returns a one-line summary); an instructor-side problem is one line on
+    stderr and exit status 2, never a traceback."""
     from .grader import InstructorError
-    from .instructor.feedback import write_feedback
 
     try:
-        pages = write_feedback(args.assignment, args.out, solutions=args.source, book_url=args.book_url)
+        summary = step()
     except InstructorError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"wrote {len(pages)} feedback pages in {args.out / 'feedback'}", file=sys.stderr)
+    print(summary, file=sys.stderr)
     return 0
+
+
+def feedback_command(args: argparse.Namespace) -> int:
+    from .instructor.feedback import write_feedback
+
+    def step():
+        pages = write_feedback(args.assignment, args.out, solutions=args.source, book_url=args.book_url)
+        return f"wrote {len(pages)} feedback pages in {args.out / 'feedback'}"
+    return instructor_step(step)
 
 
 def report_command(args: argparse.Namespace) -> int:
-    from .grader import InstructorError
     from .instructor.summary import write_report
 
-    try:
-        page = write_report(args.assignment, args.out)
-    except InstructorError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    print(f"wrote the report {page}", file=sys.stderr)
-    return 0
+    return instructor_step(lambda: f"wrote the report {write_report(args.assignment, args.out)}")
 
 
 def export_command(args: argparse.Namespace) -> int:
-    from .grader import InstructorError
     from .instructor.export import export
 
-    try:
+    def step():
         paths = export(args.out, args.format, args.assignments)
-    except InstructorError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    print(f"wrote {len(paths)} file(s): {paths[0]}{' ...' if len(paths) > 1 else ''}", file=sys.stderr)
-    return 0
+        return f"wrote {len(paths)} file(s): {paths[0]}{' ...' if len(paths) > 1 else ''}"
+    return instructor_step(step)
 
 
 def positive(kind):
