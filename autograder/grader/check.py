@@ -91,10 +91,12 @@ def grade_submission(sandbox: Sandbox, plan: Plan, source: SourceNotebook,
         if pending:  # the child died or was killed at pending[0]: that check loses its remaining calls
             failed = pending[0][0]
             failure = result.failure or Outcome("error", message="the worker stopped without an answer")
+            if result.failure is not None and result.before_calls:
+                failed = None  # the notebook's own cells fail: every check would fail the same way
             for request in pending:
-                if request[0] == failed:
+                if failed is None or request[0] == failed:
                     outcomes[request] = failure
-            pending = [r for r in pending if r[0] != failed]
+            pending = [r for r in pending if failed is not None and r[0] != failed]
     for request in pending:
         outcomes[request] = Outcome("error", message="not graded: the worker failed repeatedly")
     rows, parts = [], []

@@ -51,6 +51,7 @@ class JobResult:
     cell_errors: list = field(default_factory=list)
     isolation: str = ""
     failure: Outcome | None = None
+    before_calls: bool = False  # the failure came while the notebook's own cells ran (no call made)
 
 
 class SandboxError(Exception):
@@ -167,6 +168,7 @@ class Sandbox:
         expected = [("JAIL", 30.0), ("CELL", lim.cell_timeout * max(n_cells, 1) + 5)]
         expected += [("CALL", float(c["timeout"]) + 2) for c in calls]
         for kind_wanted, seconds in expected:
+            result.before_calls = kind_wanted in ("JAIL", "CELL")  # meaningful with a failure only
             try:
                 kind, payload = self._read(time.monotonic() + seconds)
             except TimeoutError:
@@ -226,9 +228,7 @@ def _exit_outcome(status: int, stage: str, lim: Limits) -> Outcome:
         if sig == signal.SIGXFSZ:
             return Outcome("error", message=f"wrote a file larger than {lim.file_mb} MB {where}")
         return Outcome("error", message=f"the process was killed by signal {signal.Signals(sig).name} {where}")
-    code = os.WEXITSTATUS(status)
-    if code == 3:
-        return Outcome("memory", message=f"ran out of memory ({lim.memory_mb} MB) {where}")
+    code = os.WEXITSTATUS(status)  # any code: student code can call os._exit with any number
     return Outcome("error", message=f"the process exited (status {code}) {where}: sys.exit, os._exit or a crash")
 
 

@@ -191,8 +191,6 @@ def child(job: dict, uid: int | None, out: int, harness) -> None:
                 outcome = harness.call(fn, request["args"], request["kwargs"], request["timeout"])
             write_frame(out, "CALL", harness.encode(
                 (outcome.status, outcome.value, outcome.message, outcome.mutated, outcome.aliased)))
-    except MemoryError:
-        code = 3
     except BaseException:  # noqa: BLE001 -- the child must always end with _exit
         code = 2
     os._exit(code)

@@ -42,6 +42,7 @@ def test_bad_input_of_every_kind(submitted, tmp_path):
     put(submitted, "nocells", nb)
     put(submitted, "notanotebook", json.dumps([1, 2, 3]))
     put(submitted, "syntax", notebook(softmax="def softmax(z)\n    return z"))
+    put(submitted, "crashes", notebook(softmax="import os\nos._exit(3)"))  # the notebook itself cannot run
 
     out = tmp_path / "out"
     result = grade_cli(submitted, out)
@@ -82,3 +83,5 @@ def test_bad_input_of_every_kind(submitted, tmp_path):
     assert status("notanotebook") == {"invalid"}
     assert g["syntax", "softmax"]["status"] == "error" and "SyntaxError" in g["syntax", "softmax"]["message"]
     assert g["syntax", "rnn_forward"]["status"] == "ok", "a syntax error costs only its own cell's functions"
+    assert status("crashes") == {"error"} and all("while running the notebook's cells" in g["crashes", c]["message"]
+                                                  for c in GRADED)
