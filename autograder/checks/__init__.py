@@ -12,7 +12,8 @@ runs the student's function in a sandbox through :mod:`autograder.checks.harness
 
 Modules, one per chapter topic: ``language_model``, ``notation``, ``rnn`` (chapter 3), ``bptt``
 (chapter 4), ``rnn_types``, ``sampling``, ``clipping``, ``gru``, ``lstm``, ``birnn``, ``deep_rnn``.
-``spec`` holds the machinery (cases, parts, mistakes, results); ``harness`` the untrusted call.
+``spec`` holds the machinery (cases, parts, mistakes, results); ``harness`` the untrusted call;
+``gated`` the mistake tables the GRU and LSTM checks share.
 """
 
 from __future__ import annotations

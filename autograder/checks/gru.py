@@ -18,6 +18,8 @@ import numpy as np
 
 from autograder import reference as ref
 
+from .gated import row as _m
+from .gated import time_mistakes
 from .inputs import SIZES, label, normal, state
 from .spec import Case, Check, Keys, Mistake, NoSideEffects, Shape, Values, register
 
@@ -63,11 +65,6 @@ def _kwargs(reset_after):
     """Reset-before cases call the function without the flag (its default), so a signature that
     lacks it still earns the book's form."""
     return {"reset_after": True} if reset_after else {}
-
-
-def _m(name, message, switches):
-    """One row of a mistake table: the mistake's name, its message, the model's keyword switches."""
-    return name, message, switches
 
 
 # ---------------------------------------------------------------- the forward pass, configurable
@@ -386,14 +383,6 @@ class GruBackward(Check):
         extra = [
             _m("dh not carried", "the gradient is not carried across time: step t receives dh[:, :, t] plus the "
              "dh_prev that step t + 1 sends back", {"carry": False}),
-            _m("not accumulated (first)", "the parameter gradients are not accumulated across time: sum every "
-             "step's contribution (+=); only one step's is kept", {"accumulate": "first"}),
-            _m("not accumulated (last)", "the parameter gradients are not accumulated across time: sum every "
-             "step's contribution (+=); only one step's is kept", {"accumulate": "last"}),
-            _m("h_prev off by one", "the previous state of step t is h[:, :, t-1] (h0 at the first step), not "
-             "h[:, :, t]", {"h_prev_is": "same"}),
-            _m("h_prev wraps", "at the first step the previous state is h0: h[:, :, t-1] with t = 0 reads the last "
-             "step, h[:, :, -1]", {"h_prev_is": "wrap"}),
-        ]
+        ] + time_mistakes("state")
         return [Mistake(name, message, lambda c, k=k: _sequence_backward_answer(c, **k))
                 for name, message, k in extra + BACKWARD_MISTAKES]

@@ -17,6 +17,8 @@ import numpy as np
 
 from autograder import reference as ref
 
+from .gated import row as _m
+from .gated import time_mistakes
 from .inputs import SIZES, label, normal, state
 from .spec import Case, Check, Keys, Mistake, NoSideEffects, Shape, Values, register
 
@@ -44,11 +46,6 @@ def _swap(d: dict, pair: str, prefix: str = "") -> dict:
     for p in "UWb":
         out[prefix + p + a], out[prefix + p + b] = d[prefix + p + b], d[prefix + p + a]
     return out
-
-
-def _m(name, message, switches):
-    """One row of a mistake table: the mistake's name, its message, the model's keyword switches."""
-    return name, message, switches
 
 
 # ---------------------------------------------------------------- the forward pass, configurable
@@ -315,14 +312,7 @@ class LstmBackward(Check):
              "the dc_prev of step t + 1 as dc_next (zero only after the last step)", {"carry_c_across": False}),
             _m("dh not carried", "the hidden state's gradient is not carried across time: step t receives "
              "dh[:, :, t] plus the dh_prev that step t + 1 sends back", {"carry_h": False}),
-            _m("not accumulated (first)", "the parameter gradients are not accumulated across time: sum every "
-             "step's contribution (+=); only one step's is kept", {"accumulate": "first"}),
-            _m("not accumulated (last)", "the parameter gradients are not accumulated across time: sum every "
-             "step's contribution (+=); only one step's is kept", {"accumulate": "last"}),
-            _m("h_prev off by one", "the previous hidden state of step t is h[:, :, t-1] (h0 at the first step), "
-             "not h[:, :, t]", {"h_prev_is": "same"}),
-            _m("h_prev wraps", "at the first step the previous hidden state is h0: h[:, :, t-1] with t = 0 reads "
-             "the last step, h[:, :, -1]", {"h_prev_is": "wrap"}),
+        ] + time_mistakes("hidden state") + [
             _m("c_prev off by one", "da_f uses c_prev, the previous cell state: c[:, :, t-1] (c0 at the first "
              "step), not c[:, :, t]", {"c_prev_is": "same"}),
             _m("c_prev wraps", "at the first step the previous cell state is c0: c[:, :, t-1] with t = 0 reads "
