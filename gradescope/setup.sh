@@ -14,12 +14,12 @@
 # only ASSIGNMENT differs). Students upload their notebook; it is graded with the same sandboxed
 # grader as `python -m autograder grade` (see run_autograder), so the scores are the same.
 #
-# Choose a base image whose Python is new enough for the course's dependencies: Ubuntu 24.04
-# (Python 3.12) or newer. The script
+# Choose a base image whose Python the course supports (3.11 to 3.13): Ubuntu 24.04 (Python 3.12).
+# The script
 #   1. installs Python with venv and pip from the distribution (apt-get), unless
 #      AUTOGRADER_SKIP_APT=1 or there is no apt-get;
 #   2. creates /autograder/source/.venv and installs the course into it with `pip install -e .`,
-#      whose dependencies (NumPy, tqdm) are pinned to tested ranges in pyproject.toml; only the
+#      whose dependencies (NumPy, tqdm) are pinned exactly in pyproject.toml; only the
 #      grader's runtime dependencies, not the book's or the tests' extras;
 #   3. checks the ASSIGNMENT file names an assignment of solutions/, and that the grader imports,
 #      so that a mistake fails the image build instead of every student's submission.
@@ -36,8 +36,10 @@ if [ "${AUTOGRADER_SKIP_APT:-0}" != 1 ] && command -v apt-get >/dev/null 2>&1; t
     apt-get install -y --no-install-recommends python3 python3-venv python3-pip
 fi
 
-python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
-    || { echo "setup.sh: the course needs Python 3.10 or newer; choose a newer base image" >&2; exit 1; }
+# course.py checks the Python before anything else and says which versions the course supports
+# (pyproject.toml's requires-python: 3.11 to 3.13); --help only prints the usage after the check.
+python3 "$course/course.py" --help >/dev/null \
+    || { echo "setup.sh: choose a base image with a supported Python (Ubuntu 24.04 has 3.12)" >&2; exit 1; }
 python3 -m venv "$course/.venv"
 "$course/.venv/bin/python" -m pip install --disable-pip-version-check --no-cache-dir --upgrade pip
 "$course/.venv/bin/python" -m pip install --disable-pip-version-check --no-cache-dir -e "$course"
