@@ -13,6 +13,7 @@ import argparse
 import os
 import statistics
 import time
+from functools import partial
 
 import numpy as np
 
@@ -28,6 +29,18 @@ def median_time(fn, repeats: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def numpy_step(cell, x, dh, params, reset_after) -> None:
+    h, cache = sequence_forward(cell, x, params, reset_after)
+    sequence_backward(cell, dh, cache)
+
+
+def torch_step(module, xt, dht) -> None:
+    module.zero_grad()
+    xt.grad = None
+    out, _ = module(xt)
+    out.backward(dht)
 
 
 def main() -> None:
@@ -51,14 +64,11 @@ def main() -> None:
           f"median of {args.repeats}; numpy {np.__version__}, torch {torch.__version__}")
     print(f"{'cell':6} {'numpy ms':>10} {'torch ms':>10} {'ratio':>7}")
 
-    cases = {"rnn": (torch.nn.RNN, rnn_to_torch), "gru": (torch.nn.GRU, gru_to_torch), "lstm": (torch.nn.LSTM, lstm_to_torch)}
+    cases = {"rnn": (torch.nn.RNN, rnn_to_torch), "gru": (torch.nn.GRU, gru_to_torch),
+             "lstm": (torch.nn.LSTM, lstm_to_torch)}
     for cell, (module_cls, to_torch) in cases.items():
         reset_after = cell == "gru"  # torch.nn.GRU's form, so both compute the same thing
         params = init_params(cell, n_x, n_h, rng, reset_after=reset_after, dtype=np.float32)
-
-        def numpy_step():
-            h, cache = sequence_forward(cell, x, params, reset_after)
-            sequence_backward(cell, dh, cache)
 
         module = module_cls(n_x, n_h)
         module.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32))
@@ -66,13 +76,8 @@ def main() -> None:
         xt = torch.from_numpy(x.transpose(2, 1, 0).copy()).requires_grad_(True)
         dht = torch.from_numpy(dh.transpose(2, 1, 0).copy())
 
-        def torch_step():
-            module.zero_grad()
-            xt.grad = None
-            out, _ = module(xt)
-            out.backward(dht)
-
-        t_np, t_torch = median_time(numpy_step, args.repeats), median_time(torch_step, args.repeats)
+        t_np = median_time(partial(numpy_step, cell, x, dh, params, reset_after), args.repeats)
+        t_torch = median_time(partial(torch_step, module, xt, dht), args.repeats)
         print(f"{cell:6} {1e3 * t_np:10.2f} {1e3 * t_torch:10.2f} {t_np / t_torch:7.2f}")
 
 

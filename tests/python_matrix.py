@@ -129,9 +129,9 @@ def check(version: str, python: str, workdir: Path, timeout: float) -> Result:
     start = time.perf_counter()
     course = fresh_copy(workdir / "course")
     log = workdir / "log.txt"
-    if step(result, "book", [python, "course.py", "book"], course, log, timeout):
-        if not (course / "_build" / "html" / "index.html").is_file():
-            result.steps[-1] = ("book", result.steps[-1][1], False, "no _build/html/index.html")
+    built = step(result, "book", [python, "course.py", "book"], course, log, timeout)
+    if built and not (course / "_build" / "html" / "index.html").is_file():
+        result.steps[-1] = ("book", result.steps[-1][1], False, "no _build/html/index.html")
     step(result, "tests", [python, "course.py", "test", "-q", "-p", "no:cacheprovider", *SUITE], course, log, timeout)
     shutil.rmtree(course / ".venv", ignore_errors=True)
     result.seconds = time.perf_counter() - start

@@ -137,7 +137,7 @@ class Rows(Values):
                 if wrong is None:
                     continue
                 wrong = get(dict(zip(check.returns, wrong)) if check.returns else wrong, self.path)[rows]
-            except Exception:  # noqa: BLE001, S112 -- a mistake that cannot apply to this case
+            except Exception:  # a mistake that cannot apply to this case
                 continue
             if not close(wrong, expected[rows]) and close(got[rows], wrong, rtol=1e-5, atol=1e-8, equal_nan=True):
                 return Diagnosis(f"the {self.what} are wrong: {mistake.message}")
@@ -161,7 +161,7 @@ class Whole(Values):
                 if wrong is None:
                     continue
                 wrong = get(dict(zip(check.returns, wrong)) if check.returns else wrong, self.path)
-            except Exception:  # noqa: BLE001, S112 -- a mistake that cannot apply to this case
+            except Exception:  # a mistake that cannot apply to this case
                 continue
             if not close(wrong, expected) and close(got, wrong, rtol=1e-5, atol=1e-8, equal_nan=True):
                 return Diagnosis(f"{check_name(self.path)} is wrong: {mistake.message}")

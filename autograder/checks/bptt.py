@@ -465,8 +465,10 @@ class OutputBackward(Check):
             Mistake("dV transposed", "dV is transposed: dV = sum_t dz^{<t>} h^{<t>T}, of shape (n_y, n_h)",
                       lambda c: _out_backward(c, dV_T=True) if square(c) else None),
             Mistake("mean", "averaged over the batch and time: the shared V and c get the sum of every "
-                      "example's and step's term (any mean is already inside dz)", lambda c: _out_backward(c, mean=True)),
-            Mistake("dc flat", "dc lost its column axis: keep the shape (n_y, 1)", lambda c: _out_backward(c, dc="flat")),
+                      "example's and step's term (any mean is already inside dz)",
+                      lambda c: _out_backward(c, mean=True)),
+            Mistake("dc flat", "dc lost its column axis: keep the shape (n_y, 1)",
+                      lambda c: _out_backward(c, dc="flat")),
             Mistake("dc per step", "dc is not summed over time: sum dz over the batch and the time axes, "
                       "to (n_y, 1)", lambda c: _out_backward(c, dc="time")),
             Mistake("dc last step", "dc keeps only the last step: sum dz over the batch and over time",

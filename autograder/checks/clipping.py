@@ -72,10 +72,8 @@ class ClipByValue(Check):
         cases = []
         for k, (text, g) in enumerate(_gradient_sets(rng)):
             entries = np.abs(np.concatenate([v.ravel() for v in g.values()]))
-            if k == 1:  # every entry already within the limit
-                limit = float(entries.max()) * 1.5
-            else:       # 60% of the entries are clipped, on both sides
-                limit = float(np.quantile(entries, 0.4))
+            # k == 1: every entry already within the limit; otherwise 60% of the entries are clipped, on both sides
+            limit = float(entries.max()) * 1.5 if k == 1 else float(np.quantile(entries, 0.4))
             cases.append(Case(f"{text}, limit {'above every entry' if k == 1 else 'engaged'}", (g, limit),
                               info={CLIPS: k != 1}))
         return cases
@@ -133,7 +131,8 @@ class GlobalNorm(Check):
             Mistake("largest norm", "this is the largest of the gradients' norms; the global norm combines all "
                     "of them, sqrt(sum_k ||g_k||_F^2)", total(lambda gs: max(np.linalg.norm(g) for g in gs))),
             Mistake("mean of squares", "this is a root mean square; the norm sums the squares (no division by "
-                    "the number of entries)", total(lambda gs: np.sqrt(np.mean(np.concatenate([g.ravel() for g in gs])**2)))),
+                    "the number of entries)",
+                    total(lambda gs: np.sqrt(np.mean(np.concatenate([g.ravel() for g in gs])**2)))),
             Mistake("sum of entries", "the entries were summed without squaring; square them first, "
                     "sqrt(sum of g**2)", total(lambda gs: np.sqrt(abs(sum(np.sum(g) for g in gs))))),
         ]

@@ -263,7 +263,7 @@ def call(fn, args: tuple = (), kwargs: dict | None = None, timeout: float | None
     except NotImplementedError:
         return Outcome("error", message="raised NotImplementedError: the function is not written yet",
                        output=captured.getvalue())
-    except Exception as error:  # noqa: BLE001 -- anything the student's code raises is reported
+    except Exception as error:  # anything the student's code raises is reported
         detail = one_line(str(error))
         return Outcome("error", message=f"raised {type(error).__name__}" + (f": {detail}" if detail else ""),
                        output=captured.getvalue())
@@ -280,7 +280,7 @@ def call(fn, args: tuple = (), kwargs: dict | None = None, timeout: float | None
             outcome.value = to_plain(result)
     except InvalidOutput as error:
         return Outcome("invalid", message=one_line(str(error)), output=captured.getvalue())
-    except Exception as error:  # noqa: BLE001 -- a hostile object may raise from anywhere
+    except Exception as error:  # a hostile object may raise from anywhere
         return Outcome("invalid", message=one_line(f"the result could not be read: {type(error).__name__}"),
                        output=captured.getvalue())
     return outcome
@@ -363,7 +363,7 @@ def decode(data: bytes):
         return value
     except InvalidOutput:
         raise
-    except Exception as error:  # noqa: BLE001 -- any malformed reply is invalid, never a crash
+    except Exception as error:  # any malformed reply is invalid, never a crash
         raise InvalidOutput(f"the reply could not be read ({type(error).__name__})") from None
 
 

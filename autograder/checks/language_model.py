@@ -95,7 +95,7 @@ class Matches(Part):
                 if wrong is None:
                     continue
                 wrong_p = self.project(case, get(wrong, self.path))
-            except Exception:  # noqa: BLE001, S112 -- a mistake that cannot apply to this case
+            except Exception:  # a mistake that cannot apply to this case
                 continue
             if not same(wrong_p, want_p) and same(got_p, wrong_p):
                 return Diagnosis(mistake.message)
@@ -112,7 +112,8 @@ def _keys(case, value):
 
 def _missing_extra(noun: str, got, want) -> str | None:
     missing, extra = len(set(want) - set(got)), len(set(got) - set(want))
-    parts = [f"{missing} {noun} missing" if missing else "", f"{extra} {noun} that should not be there" if extra else ""]
+    parts = [f"{missing} {noun} missing" if missing else "",
+             f"{extra} {noun} that should not be there" if extra else ""]
     return "; ".join(p for p in parts if p) or None
 
 
@@ -496,7 +497,8 @@ class AddkProb(Check):
             Mistake("numerator without k", "the numerator lacks k: every n-gram gets k extra counts, "
                     "C(h, w) + k", formula(lambda c, h, k, V, *_: c / (h + k * V))),
             Mistake("|V| from counts", "|V| is the vocab_size argument, the number of tokens the model can predict, "
-                    "not the number of distinct n-grams", formula(lambda c, h, k, V, g, cs, xs: (c + k) / (h + k * len(cs)))),
+                    "not the number of distinct n-grams",
+                    formula(lambda c, h, k, V, g, cs, xs: (c + k) / (h + k * len(cs)))),
             Mistake("|V| from contexts", "|V| is the vocab_size argument, the number of tokens the model can "
                     "predict, not the number of distinct contexts",
                     formula(lambda c, h, k, V, g, cs, xs: (c + k) / (h + k * len(xs)))),

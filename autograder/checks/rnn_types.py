@@ -167,7 +167,7 @@ class ManyToOneBackward(Check):
             def answer(case):
                 dz, cache = case.args
                 T = cache["rnn"]["x"].shape[2]
-                return None if T < T_min else _m2o_grads(dz, cache, inject=steps(T))
+                return None if T_min > T else _m2o_grads(dz, cache, inject=steps(T))
             return answer
 
         def mean_again(case):

@@ -133,7 +133,7 @@ def _allclose(a: np.ndarray, b: np.ndarray, rtol: float, atol: float, equal_nan:
     ``np.allclose`` or ``np.isclose``, but not the arithmetic of ``ndarray`` itself."""
     ok = (a - b).__abs__() <= atol + rtol * b.__abs__()
     if equal_nan:
-        ok = ok | ((a != a) & (b != b))  # noqa: PLR0124 -- NaN test without np.isnan
+        ok = ok | ((a != a) & (b != b))  # NaN test without np.isnan
     return bool(ok.all())
 
 
@@ -267,7 +267,8 @@ class Keys(Part):
             return f"{check_name(self.path)} is a {type(got).__name__}; expected a dict"
         missing, extra = sorted(self.keys - got.keys(), key=str), sorted(got.keys() - self.keys, key=str)
         if missing or extra:
-            return "; ".join(filter(None, [missing and f"missing keys {missing}", extra and f"unexpected keys {extra}"]))
+            return "; ".join(filter(None, [missing and f"missing keys {missing}",
+                                           extra and f"unexpected keys {extra}"]))
         return None
 
 
@@ -390,7 +391,7 @@ class Check:
         if hit is None or hit[0] is not case:  # the case is kept in the entry, so its id is not reused
             try:
                 answer = mistake.answer(case)
-            except Exception:  # noqa: BLE001 -- a mistake that cannot apply to this case
+            except Exception:  # a mistake that cannot apply to this case
                 answer = None
             store[key] = hit = (case, answer)
         return hit[1]

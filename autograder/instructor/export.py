@@ -82,7 +82,8 @@ def read_gradebook(path: Path) -> Gradebooks:
         parts = [Part(*r) for r in db.execute(
             "SELECT student, assignment, notebook, grade_id, part, score, max_score, status, message FROM parts "
             "ORDER BY student, assignment, notebook, position")]
-        unfinished = [a for (a,) in db.execute("SELECT assignment FROM runs WHERE finished IS NULL ORDER BY assignment")]
+        unfinished = [a for (a,) in db.execute(
+            "SELECT assignment FROM runs WHERE finished IS NULL ORDER BY assignment")]
     except sqlite3.Error as error:
         raise ExportError(f"{path} is not a gradebook written by the grader ({error})") from None
     finally:

@@ -30,25 +30,49 @@ from .birnn import birnn_backward, birnn_forward
 from .cells import cell_step, init_params, sequence_backward, sequence_forward
 from .clipping import clip_by_global_norm, clip_by_value, global_norm, jacobian_norms
 from .deep_rnn import deep_rnn_backward, deep_rnn_forward
-from .gradcheck import grad_check, numerical_gradient, relative_error
 from .gates import sigmoid
+from .gradcheck import grad_check, numerical_gradient, relative_error
 from .gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward, init_gru_params
 from .language_model import (
-    EOS, UNK, NGramModel, addk_prob, build_vocab, context_counts, encode, ngram_counts, perplexity,
+    EOS,
+    UNK,
+    NGramModel,
+    addk_prob,
+    build_vocab,
+    context_counts,
+    encode,
+    ngram_counts,
+    perplexity,
 )
 from .lstm import init_lstm_params, lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward
 from .notation import batch_sequences, lm_batch, one_hot, pad_sequences, sequential_batches
 from .optim import SGD, Adagrad, Adam, Optimizer
 from .rnn import (
-    init_rnn_params, output_backward, output_forward, rnn_backward, rnn_cell_backward, rnn_cell_forward,
-    rnn_forward, softmax, softmax_cross_entropy,
+    init_rnn_params,
+    output_backward,
+    output_forward,
+    rnn_backward,
+    rnn_cell_backward,
+    rnn_cell_forward,
+    rnn_forward,
+    softmax,
+    softmax_cross_entropy,
 )
 from .rnn_types import (
-    encoder_decoder_backward, encoder_decoder_forward, many_to_one_backward, many_to_one_forward,
+    encoder_decoder_backward,
+    encoder_decoder_forward,
+    many_to_one_backward,
+    many_to_one_forward,
 )
 from .sampling import sample
 from .torch_weights import (
-    grads_to_torch, gru_from_torch, gru_to_torch, lstm_from_torch, lstm_to_torch, rnn_from_torch, rnn_to_torch,
+    grads_to_torch,
+    gru_from_torch,
+    gru_to_torch,
+    lstm_from_torch,
+    lstm_to_torch,
+    rnn_from_torch,
+    rnn_to_torch,
 )
 from .train import History, train
 

@@ -25,7 +25,13 @@ from __future__ import annotations
 import numpy as np
 
 from .gates import (
-    check_layer_shapes, each_step, empty_by_rows, sigmoid, split_rows, stack_gates, sum_over_steps,
+    check_layer_shapes,
+    each_step,
+    empty_by_rows,
+    sigmoid,
+    split_rows,
+    stack_gates,
+    sum_over_steps,
 )
 from .rnn import Grads, Params, empty_over_time, orthogonal, previous_states, time_major
 

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def walkthrough_blocks(guide: Path) -> list[str]:
-    return re.findall(r"^% test: walkthrough\n```bash\n(.*?)^```", guide.read_text(encoding="utf-8"), re.MULTILINE | re.DOTALL)
+    return re.findall(r"^% test: walkthrough\n```bash\n(.*?)^```", guide.read_text(encoding="utf-8"),
+                      re.MULTILINE | re.DOTALL)
 
 
 def test_instructor_guide_grading_walkthrough(tmp_path):

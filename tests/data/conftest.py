@@ -21,7 +21,6 @@ import pytest
 from autograder.data import download
 from autograder.data.sources import PinnedFile
 
-
 FAKE_REPO = "example-owner/example-repo"
 FAKE_COMMIT = "0123456789abcdef0123456789abcdef01234567"
 

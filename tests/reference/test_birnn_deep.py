@@ -22,7 +22,8 @@ def noisy_params(cell, n_x, n_h, rng, reset_after):
 def test_birnn_gradients(cell, reset_after, n_x, n_h, m, T):
     rng = np.random.default_rng(n_x + 10 * T)
     pf, pb = (noisy_params(cell, n_x, n_h, rng, reset_after) for _ in range(2))
-    v = {"x": rng.standard_normal((n_x, m, T))} | {"f_" + k: a for k, a in pf.items()} | {"b_" + k: a for k, a in pb.items()}
+    v = {"x": rng.standard_normal((n_x, m, T))}
+    v |= {"f_" + k: a for k, a in pf.items()} | {"b_" + k: a for k, a in pb.items()}
     G = rng.standard_normal((2 * n_h, m, T))
 
     def forward(v):
@@ -34,7 +35,8 @@ def test_birnn_gradients(cell, reset_after, n_x, n_h, m, T):
     assert h.shape == (2 * n_h, m, T)
     g = birnn_backward(G, cache)
     assert set(g["f"]) == {"d" + k for k in pf} and set(g["b"]) == {"d" + k for k in pb}
-    grads = {"dx": g["dx"]} | {"df_" + k[1:]: a for k, a in g["f"].items()} | {"db_" + k[1:]: a for k, a in g["b"].items()}
+    grads = {"dx": g["dx"]}
+    grads |= {"df_" + k[1:]: a for k, a in g["f"].items()} | {"db_" + k[1:]: a for k, a in g["b"].items()}
     assert_gradients(lambda v: float(np.sum(G * forward(v)[0])), v, grads)
 
 

@@ -32,7 +32,7 @@ def test_grad_check_accepts_the_reference_and_flags_a_forgotten_time_sum():
     p, x, h0, G = _rnn_case(np.random.default_rng(3))
     _, cache = rnn_forward(x, h0, p)
     grads = rnn_backward(G, cache)
-    loss = lambda q: float(np.sum(G * rnn_forward(x, h0, q)[0]))  # noqa: E731
+    loss = lambda q: float(np.sum(G * rnn_forward(x, h0, q)[0]))
     assert max(grad_check(loss, p, grads).values()) < 1e-7
 
     wrong = dict(grads)
@@ -44,7 +44,7 @@ def test_grad_check_accepts_the_reference_and_flags_a_forgotten_time_sum():
 def test_grad_check_samples_entries_and_validates_arguments():
     p, x, h0, G = _rnn_case(np.random.default_rng(4))
     grads = rnn_backward(G, rnn_forward(x, h0, p)[1])
-    loss = lambda q: float(np.sum(G * rnn_forward(x, h0, q)[0]))  # noqa: E731
+    loss = lambda q: float(np.sum(G * rnn_forward(x, h0, q)[0]))
     assert max(grad_check(loss, p, grads, n_checks=3).values()) < 1e-7
     with pytest.raises(KeyError, match="dU"):
         grad_check(loss, p, {k: v for k, v in grads.items() if k != "dU"})

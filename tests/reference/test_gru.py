@@ -5,7 +5,11 @@ import pytest
 
 from autograder.reference.gates import sigmoid
 from autograder.reference.gru import (
-    gru_backward, gru_cell_backward, gru_cell_forward, gru_forward, init_gru_params,
+    gru_backward,
+    gru_cell_backward,
+    gru_cell_forward,
+    gru_forward,
+    init_gru_params,
 )
 from tests.reference.gradients import SHAPES, assert_gradients, random_params
 

@@ -19,7 +19,7 @@ from autograder.reference.language_model import (
     perplexity,
 )
 
-ABABC = "a b a b c".split()
+ABABC = ["a", "b", "a", "b", "c"]
 REPETITIVE = "the cat sat on the mat. " * 20
 
 
@@ -33,12 +33,12 @@ def test_special_token_constants():
 
 def test_build_vocab_orders_by_count_then_alphabetically():
     # counts: a 3, b 2, c 1, d 1 -> c before d by the alphabetical tie-break
-    vocab = build_vocab("b a c a b a d".split())
+    vocab = build_vocab(["b", "a", "c", "a", "b", "a", "d"])
     assert vocab == {"<UNK>": 0, "<EOS>": 1, "a": 2, "b": 3, "c": 4, "d": 5}
 
 
 def test_build_vocab_min_count_drops_rare_tokens():
-    vocab = build_vocab("b a c a b a d".split(), min_count=2)
+    vocab = build_vocab(["b", "a", "c", "a", "b", "a", "d"], min_count=2)
     assert vocab == {"<UNK>": 0, "<EOS>": 1, "a": 2, "b": 3}
 
 
@@ -54,7 +54,7 @@ def test_build_vocab_is_independent_of_first_appearance():
 
 
 def test_encode_maps_unknown_tokens_to_unk():
-    vocab = build_vocab("b a c a b a d".split(), min_count=2)
+    vocab = build_vocab(["b", "a", "c", "a", "b", "a", "d"], min_count=2)
     ids = encode(["a", "z", "d", "b", EOS], vocab)
     assert ids.dtype == np.int64
     np.testing.assert_array_equal(ids, [2, 0, 0, 3, 1])

@@ -9,8 +9,17 @@ import pytest
 
 from autograder.data import CharVocab, binary_addition, bits_to_int, load_shakespeare
 from autograder.reference import (
-    Adam, init_rnn_params, lm_batch, one_hot, output_backward, output_forward, rnn_backward, rnn_forward,
-    sample, softmax_cross_entropy, train,
+    Adam,
+    init_rnn_params,
+    lm_batch,
+    one_hot,
+    output_backward,
+    output_forward,
+    rnn_backward,
+    rnn_forward,
+    sample,
+    softmax_cross_entropy,
+    train,
 )
 
 

@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 
 from autograder.reference.lstm import (
-    init_lstm_params, lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward,
+    init_lstm_params,
+    lstm_backward,
+    lstm_cell_backward,
+    lstm_cell_forward,
+    lstm_forward,
 )
 from tests.reference.gradients import SHAPES, assert_gradients, random_params
 

@@ -4,8 +4,15 @@ import numpy as np
 import pytest
 
 from autograder.reference.rnn import (
-    init_rnn_params, output_backward, output_forward, rnn_backward, rnn_cell_backward,
-    rnn_cell_forward, rnn_forward, softmax, softmax_cross_entropy,
+    init_rnn_params,
+    output_backward,
+    output_forward,
+    rnn_backward,
+    rnn_cell_backward,
+    rnn_cell_forward,
+    rnn_forward,
+    softmax,
+    softmax_cross_entropy,
 )
 from tests.reference.gradients import SHAPES, assert_gradients, random_params
 

@@ -5,7 +5,10 @@ import pytest
 
 from autograder.reference.rnn import softmax_cross_entropy
 from autograder.reference.rnn_types import (
-    encoder_decoder_backward, encoder_decoder_forward, many_to_one_backward, many_to_one_forward,
+    encoder_decoder_backward,
+    encoder_decoder_forward,
+    many_to_one_backward,
+    many_to_one_forward,
 )
 from tests.reference.gradients import assert_gradients, random_params
 

@@ -13,7 +13,12 @@ from autograder.reference.gru import gru_backward, gru_forward  # noqa: E402
 from autograder.reference.lstm import lstm_backward, lstm_forward  # noqa: E402
 from autograder.reference.rnn import rnn_backward, rnn_forward  # noqa: E402
 from autograder.reference.torch_weights import (  # noqa: E402
-    grads_to_torch, gru_from_torch, gru_to_torch, lstm_from_torch, lstm_to_torch, rnn_from_torch,
+    grads_to_torch,
+    gru_from_torch,
+    gru_to_torch,
+    lstm_from_torch,
+    lstm_to_torch,
+    rnn_from_torch,
     rnn_to_torch,
 )
 from tests.reference.gradients import random_params  # noqa: E402

@@ -13,12 +13,16 @@ from autograder.reference.birnn import birnn_backward, birnn_forward  # noqa: E4
 from autograder.reference.cells import init_params  # noqa: E402
 from autograder.reference.deep_rnn import deep_rnn_backward, deep_rnn_forward  # noqa: E402
 from autograder.reference.torch_weights import (  # noqa: E402
-    grads_to_torch, gru_to_torch, lstm_to_torch, rnn_to_torch,
+    grads_to_torch,
+    gru_to_torch,
+    lstm_to_torch,
+    rnn_to_torch,
 )
 
 pytestmark = pytest.mark.torch
 TOL = dict(rtol=1e-10, atol=1e-10)
-MODULES = {"rnn": (torch.nn.RNN, rnn_to_torch), "gru": (torch.nn.GRU, gru_to_torch), "lstm": (torch.nn.LSTM, lstm_to_torch)}
+MODULES = {"rnn": (torch.nn.RNN, rnn_to_torch), "gru": (torch.nn.GRU, gru_to_torch),
+           "lstm": (torch.nn.LSTM, lstm_to_torch)}
 
 
 def torch_module(cell, n_x, n_h, state, **kwargs):
