@@ -1,10 +1,12 @@
 """Command line: ``python -m autograder COMMAND``.
 
     python -m autograder grade ASSIGNMENT --submitted DIR --out OUTDIR [--jobs N] [--timeout SECONDS] [--memory-mb MB]
-                                [--dask SCHEDULER_ADDRESS]
+                                [--dask SCHEDULER_ADDRESS] [--unconfined]
         Grade nbgrader's layout DIR/<student>/<ASSIGNMENT>/<notebook>.ipynb against the trusted
         source notebook in solutions/ASSIGNMENT/, running student code in a sandbox. Writes
-        OUTDIR/grades.csv and OUTDIR/gradebook.sqlite; a rerun grades only what changed.
+        OUTDIR/grades.csv and OUTDIR/gradebook.sqlite; a rerun grades only what changed. First
+        probes the host: where student code could not be confined it refuses (exit 2), unless
+        --unconfined accepts the risk (recorded in the gradebook and the report).
 
     python -m autograder feedback ASSIGNMENT --out OUTDIR [--book-url URL]
         One HTML page per student and notebook in OUTDIR/feedback/<student>/<ASSIGNMENT>/: every
@@ -52,7 +54,7 @@ def grade_command(args: argparse.Namespace) -> int:
 
     try:
         summary = grade(args.assignment, args.submitted, args.out, jobs=args.jobs, timeout=args.timeout,
-                        memory_mb=args.memory_mb, solutions=args.source, dask=args.dask,
+                        memory_mb=args.memory_mb, solutions=args.source, dask=args.dask, unconfined=args.unconfined,
                         log=lambda text: print(text, file=sys.stderr, flush=True))
     except InstructorError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -129,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--dask", metavar="SCHEDULER_ADDRESS", help="grade on the Dask distributed cluster whose "
                    "scheduler is at this address (e.g. tcp://host:8786) instead of local sandboxes; "
                    "needs the course's dask extra on every machine")
+    g.add_argument("--unconfined", action="store_true", help="grade even where the grader's probe finds that "
+                   "this host cannot confine student code (it could read the references and other students' "
+                   "work); recorded in the gradebook and shown in the report")
     g.set_defaults(func=grade_command)
     f = sub.add_parser("feedback", help="one HTML feedback page per student from a graded OUTDIR")
     f.add_argument("assignment")

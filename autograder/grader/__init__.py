@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import queue
 import shutil
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -18,12 +17,13 @@ from pathlib import Path
 
 from ..checks import new_seed
 from .check import grade_submission, make_plan, rows_for
+from .isolation import HostNotConfined, check_host
 from .load import InstructorError, find_submissions, load_assignment, student_folders
 from .record import Gradebook
 from .report import progress, write_csv
-from .sandbox import Limits, Sandbox
+from .sandbox import Limits, Sandbox, Slot, slots_folder
 
-__all__ = ["GradeSummary", "GradingIncomplete", "InstructorError", "default_solutions", "grade"]
+__all__ = ["GradeSummary", "GradingIncomplete", "HostNotConfined", "InstructorError", "default_solutions", "grade"]
 
 
 def default_solutions() -> Path:
@@ -43,14 +43,20 @@ class GradeSummary:
 
 
 def grade(assignment: str, submitted: Path, out: Path, jobs: int | None = None, timeout: float | None = None,
-          memory_mb: int = 1024, solutions: Path | None = None, log=print, dask: str | None = None) -> GradeSummary:
+          memory_mb: int = 1024, solutions: Path | None = None, log=print, dask: str | None = None,
+          unconfined: bool = False) -> GradeSummary:
     """Grade every student folder of ``submitted`` for ``assignment``; results in ``out``.
+
+    Before any student code runs, the host's confinement is probed (:mod:`autograder.grader.isolation`):
+    a host that cannot keep student code from the references and other students' work raises
+    :class:`HostNotConfined`, unless ``unconfined`` accepts the risk (recorded in the gradebook).
 
     ``dask``: the address of a Dask distributed scheduler (``tcp://host:8786``) to grade on that
     cluster instead of ``jobs`` local sandboxes (see :mod:`autograder.grader.distributed`); the
-    gradebook, ``grades.csv`` and the grades are the same."""
+    gradebook, ``grades.csv`` and the grades are the same; each worker probes its own host."""
     start = time.perf_counter()
-    source = load_assignment(solutions or default_solutions(), assignment)
+    solutions = solutions or default_solutions()
+    source = load_assignment(solutions, assignment)
     students = student_folders(submitted)
     out = Path(out)
     try:
@@ -72,61 +78,106 @@ def grade(assignment: str, submitted: Path, out: Path, jobs: int | None = None, 
         where = f"on the Dask cluster at {dask}" if dask else f"{jobs} workers"
         log(f"grading {assignment}: {len(students)} students, {len(todo)} notebooks to grade "
             f"({len(students) * len(source.notebooks) - len(todo)} unchanged), seed {seed}, {where}")
+        isolation = ""
+        run_folder = None
         try:
             if dask:
                 from .distributed import run_dask
 
-                isolation = run_dask(dask, todo, plan, source, book, limits)
+                isolation = run_dask(dask, todo, plan, source, book, limits, unconfined=unconfined)
+                if isolation:
+                    log(f"isolation (on the workers): {isolation}")
+            elif any(sub.status == "ok" for sub, _ in todo):
+                run_folder = _run_folder()
+                confinement = check_host(solutions, submitted, out, run_folder, limits, unconfined, log)
+                isolation = confinement.summary
+                book.set_isolation(assignment, isolation)
+                log(f"isolation: {isolation}")
+                _run(todo, plan, source, book, jobs, limits, confinement.conf, isolation)
             else:
-                isolation = _run(todo, plan, source, book, jobs, limits)
+                _run(todo, plan, source, book, jobs, limits, {}, "")
         finally:
+            if run_folder is not None:
+                shutil.rmtree(run_folder, ignore_errors=True)
             book.forget_others(assignment, {f.name for f in students})
             write_csv(out / "grades.csv", book.rows(assignment))
         if isolation:
-            log(f"isolation: {isolation.replace(chr(10), '; ')}")
+            book.set_isolation(assignment, isolation)
         book.finish_run(assignment)
     return GradeSummary(len(students), len(todo), len(students) * len(source.notebooks) - len(todo), seed,
                         isolation, time.perf_counter() - start)
 
 
-def _run(todo, plan, source, book, jobs, limits) -> str:
-    """Grade ``todo`` on ``jobs`` sandboxes (one thread each); record each submission as it ends."""
+def _run_folder() -> Path:
+    """A folder for this run's probe canary and chroot view: readable by the sandbox users, so
+    that only the jail (not the file modes) keeps them out."""
+    folder = slots_folder() / f"run-{os.getpid()}-{int(time.time() * 1000)}"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    return folder
+
+
+RETRY = "retry:"  # prefix of a digest recorded for a notebook the grader failed on: a rerun grades it again
+MAX_START_FAILURES = 3  # a worker whose sandbox cannot start this many times in a row stops taking work
+
+
+def _run(todo, plan, source, book, jobs, limits, conf, isolation) -> None:
+    """Grade ``todo`` on ``jobs`` sandboxes (one thread each); record each submission as it ends.
+
+    Whatever happens to a sandbox, every submission gets its rows: one the grader itself failed on
+    (its worker could not be restarted), or never started because every worker gave up, is
+    recorded as ``error`` with the reason, and is graded again by the next run. Raises
+    :class:`GradingIncomplete` naming exactly how many notebooks were not graded."""
     work: queue.Queue = queue.Queue()
     for item in todo:
         work.put(item)
     notebooks = {nb.name: nb for nb in source.notebooks}
     lock = threading.Lock()
-    isolation: list[str] = []
-    errors: list[BaseException] = []
-    base = Path(tempfile.mkdtemp(prefix="autograder-"))
-    base.chmod(0o755)  # the unprivileged worker users must reach their own folders inside
+    failed: list[str] = []
     bar = progress(len(todo), f"grading {source.name}")
 
-    def worker(slot: int) -> None:
-        sandbox = Sandbox(slot, limits, base)
+    def record(rows, digest, parts=(), ran=True):
+        with lock:
+            book.record(rows, digest, source.fingerprint, plan.seed, list(parts), isolation if ran else "")
+            bar.update(1)
+
+    def worker() -> None:
+        slot = sandbox = None
+        start_failures = 0
         try:
-            sandbox.start()
             while True:
                 try:
                     sub, digest = work.get_nowait()
                 except queue.Empty:
                     return
                 nb = notebooks[sub.notebook]
-                if sub.status == "ok":
-                    rows, parts, jail = grade_submission(sandbox, plan, nb, sub)
-                else:
-                    rows, parts, jail = rows_for(sub, nb, source.name, sub.status, sub.message), [], ""
-                with lock:
-                    book.record(rows, digest, source.fingerprint, plan.seed, parts)
-                    if jail and not isolation:
-                        isolation.append(jail)
-                    bar.update(1)
-        except BaseException as error:  # noqa: BLE001 -- reported below; the other threads go on
-            errors.append(error)
+                if sub.status != "ok":
+                    record(rows_for(sub, nb, source.name, sub.status, sub.message), digest, ran=False)
+                    continue
+                try:
+                    if sandbox is None:
+                        slot = Slot()
+                        sandbox = Sandbox(slot, limits, conf)
+                    rows, parts, _ = grade_submission(sandbox, plan, nb, sub)
+                    start_failures = 0
+                except Exception as error:
+                    start_failures += 1
+                    reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+                    with lock:
+                        failed.append(reason)
+                    record(rows_for(sub, nb, source.name, "error", f"not graded: the grading worker failed "
+                                    f"({reason}); rerun the command to grade it"), RETRY + digest, ran=False)
+                    if start_failures >= MAX_START_FAILURES:
+                        return
+                    continue
+                record(rows, digest, parts)
         finally:
-            sandbox.stop()
+            if sandbox is not None:
+                sandbox.stop()
+            if slot is not None:
+                slot.release()
 
-    threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(min(jobs, max(1, len(todo))))]
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(jobs, max(1, len(todo))))]
     try:
         for t in threads:
             t.start()
@@ -134,12 +185,17 @@ def _run(todo, plan, source, book, jobs, limits) -> str:
             t.join()
     finally:
         bar.close()
-        shutil.rmtree(base, ignore_errors=True)
-    if errors:
-        left = work.qsize()
-        raise GradingIncomplete(f"{len(errors)} grading worker(s) failed ({type(errors[0]).__name__}: {errors[0]}); "
-                                f"{left} notebooks were not graded. Rerun the same command to grade the rest.")
-    return isolation[0] if isolation else ""
+    left = 0
+    while not work.empty():  # every worker gave up: these were never started, and get their rows too
+        sub, digest = work.get_nowait()
+        left += 1
+        record(rows_for(sub, notebooks[sub.notebook], source.name, "error", "not graded: the grading workers "
+                        f"failed ({failed[0] if failed else 'unknown'}); rerun the command to grade it"),
+               RETRY + digest, ran=False)
+    if failed or left:
+        raise GradingIncomplete(f"{len(failed) + left} notebook(s) were not graded (the grading worker failed: "
+                                f"{failed[0] if failed else 'unknown'}); each has rows with status error in "
+                                "grades.csv. Rerun the same command to grade them.")
 
 
 class GradingIncomplete(Exception):

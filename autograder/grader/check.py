@@ -20,6 +20,8 @@ from .load import Assignment, GradedCell, InstructorError, SourceNotebook, Submi
 from .record import Part, Row
 from .sandbox import Sandbox
 
+WORKER_RETRIES = 2  # times a submission's calls are run again after the grader's worker (not the student) failed
+
 
 @dataclass
 class PlannedCheck:
@@ -59,7 +61,8 @@ def make_plan(assignment: Assignment, seed: int, timeout: float | None = None) -
 
 def rows_for(sub: Submission, source: SourceNotebook, assignment: str, status: str, message: str) -> list[Row]:
     """Zero for every graded cell, with one status and message (missing or invalid notebooks)."""
-    return [Row(sub.student, assignment, source.name, c.grade_id, 0.0, c.points, status, message) for c in source.graded]
+    return [Row(sub.student, assignment, source.name, c.grade_id, 0.0, c.points, status, message)
+            for c in source.graded]
 
 
 def grade_submission(sandbox: Sandbox, plan: Plan, source: SourceNotebook,
@@ -76,7 +79,8 @@ def grade_submission(sandbox: Sandbox, plan: Plan, source: SourceNotebook,
     cell_errors: list = []
     isolation = ""
     pending = requests
-    for _ in range(len(planned) + 1):
+    retries = WORKER_RETRIES
+    for _ in range(len(planned) + 1 + WORKER_RETRIES):
         if not pending:
             break
         calls = [{"function": planned[g].cell.function, "args": planned[g].cases[c].args,
@@ -88,6 +92,9 @@ def grade_submission(sandbox: Sandbox, plan: Plan, source: SourceNotebook,
         for request, outcome in zip(pending, result.outcomes):
             outcomes[request] = outcome
         pending = pending[len(result.outcomes):]
+        if pending and result.worker_failed and retries:  # the grader's fault: the same calls again
+            retries -= 1
+            continue
         if pending:  # the child died or was killed at pending[0]: that check loses its remaining calls
             failed = pending[0][0]
             failure = result.failure or Outcome("error", message="the worker stopped without an answer")

@@ -1,4 +1,4 @@
-"""``grade --dask SCHEDULER_ADDRESS``: the grading run spread over a Dask distributed cluster.
+r"""``grade --dask SCHEDULER_ADDRESS``: the grading run spread over a Dask distributed cluster.
 
 The client (the ``grade`` command) loads the assignment and computes the plan (inputs and reference
 answers, from the run's seed) once, as usual, and hands it to the cluster as one small task that
@@ -12,103 +12,40 @@ them to another worker (up to ``distributed.scheduler.allowed-failures`` deaths 
 task that raised is retried. What was recorded stays recorded: rerunning the command grades the
 rest, as after any interrupted run.
 
-Sandbox slots on a worker: the unprivileged uid of a sandbox is ``FIRST_UID + slot``, so two
-sandboxes on one machine must never share a slot. A worker process claims slots from
-:data:`DASK_FIRST_SLOT` upwards by locking a file per slot in ``$TMP/autograder-dask-UID/`` (the
-kernel releases the lock when the process ends, however it ends), so the worker processes of one
-machine -- of one cluster or of several -- never collide, and stay clear of the local grader's
-slots ``0 .. jobs-1``. Whoever claims a slot next first kills what a dead worker's job left
-running under that slot's uid and wipes its folder.
+Sandbox slots on a worker: a worker process claims :class:`~autograder.grader.sandbox.Slot`\ s
+from :data:`DASK_FIRST_SLOT` upwards (lock files shared with local runs, so the worker processes of
+one machine -- of one cluster or of several, or a local run beside them -- never collide); whoever
+claims a slot next first kills what a dead worker's job left running under that slot's uid and
+wipes its folder. Each worker process probes its own host once, as a local run does
+(:func:`~autograder.grader.isolation.check_host`), and refuses to grade on a host that cannot
+confine student code unless the run was started with ``--unconfined``.
 """
 
 from __future__ import annotations
 
 import atexit
-import fcntl
 import os
 import shutil
-import signal
-import tempfile
 import threading
 import uuid
 from dataclasses import astuple
 from pathlib import Path
 
 from .check import Plan, grade_submission, rows_for
+from .isolation import Isolation, check_host
 from .load import Assignment, InstructorError, Submission
 from .record import Gradebook, Part, Row
 from .report import progress
-from .sandbox import FIRST_UID, Limits, Sandbox
+from .sandbox import Limits, Sandbox, Slot, slots_folder
 
 __all__ = ["DASK_FIRST_SLOT", "grade_on_worker", "run_dask"]
 
 DASK_FIRST_SLOT = 1000  # slot (and uid offset) of the first sandbox a Dask worker starts on a machine
-MAX_SLOTS = 4096
 CONNECT_TIMEOUT = 30  # seconds to reach the scheduler
 TASK_RETRIES = 2  # a task that raised (not one whose worker died: see allowed-failures) runs again
 
 
 # ---------------------------------------------------------------- the worker side
-
-def _folder() -> Path:
-    """``$TMP/autograder-dask-UID``: the slot locks and the sandboxes' folders of this machine's
-    workers. Ours alone (checked), and only traversable by others: each sandbox user must reach its
-    own folder inside."""
-    folder = Path(tempfile.gettempdir()) / f"autograder-dask-{os.getuid()}"
-    folder.mkdir(mode=0o711, exist_ok=True)
-    info = folder.lstat()
-    if not folder.is_dir() or folder.is_symlink() or info.st_uid != os.getuid() or info.st_mode & 0o022:
-        raise RuntimeError(f"{folder} is not this user's own private folder: cannot start a sandbox in it")
-    return folder
-
-
-class _Slot:
-    """One sandbox slot of this machine, held by an exclusive lock on ``slot-N.lock`` (released by
-    the kernel when the process ends, however it ends), with its folder ``sandbox-N``."""
-
-    def __init__(self):
-        folder = _folder()
-        for k in range(MAX_SLOTS):
-            slot = DASK_FIRST_SLOT + k
-            fd = os.open(folder / f"slot-{slot}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                continue
-            self.number, self.fd = slot, fd
-            break
-        else:
-            raise RuntimeError(f"no free sandbox slot on this machine (all {MAX_SLOTS} are in use)")
-        # whatever a worker that died with this slot left behind: its job's processes, its folder
-        if os.getuid() == 0:
-            _kill_uid(FIRST_UID + self.number)
-        self.base = folder / f"sandbox-{self.number}"
-        shutil.rmtree(self.base, ignore_errors=True)
-        self.base.mkdir(mode=0o755)
-        self.base.chmod(0o755)
-
-    def release(self) -> None:
-        shutil.rmtree(self.base, ignore_errors=True)
-        os.close(self.fd)
-
-
-def _kill_uid(uid: int) -> None:
-    """SIGKILL every process whose real uid is ``uid`` (a sandbox slot's user, no one else's)."""
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/status") as status:
-                real = next((int(line.split()[1]) for line in status if line.startswith("Uid:")), None)
-        except (OSError, ValueError):
-            continue
-        if real == uid:
-            try:
-                os.kill(int(pid), signal.SIGKILL)
-            except OSError:
-                pass
-
 
 class _WorkerState:
     """This worker process's sandboxes: idle ones wait in ``idle``; a task takes one (or starts a
@@ -117,15 +54,30 @@ class _WorkerState:
     def __init__(self):
         self.lock = threading.Lock()
         self.idle: list[Sandbox] = []
-        self.slots: dict[Sandbox, _Slot] = {}
+        self.slots: dict[Sandbox, Slot] = {}
+        self.isolation: Isolation | None = None
         atexit.register(self.close)
 
-    def take(self, limits: Limits) -> Sandbox:
+    def confinement(self, limits: Limits, unconfined: bool) -> Isolation:
+        """This host's, probed once per worker process (raises when it cannot confine)."""
+        with self.lock:
+            if self.isolation is None or (self.isolation.unconfined and not unconfined):
+                folder = slots_folder() / f"dask-run-{os.getpid()}"
+                folder.mkdir(mode=0o755, exist_ok=True)
+                folder.chmod(0o755)
+                atexit.register(shutil.rmtree, folder, True)
+                here = Path(__file__).resolve().parents[2]
+                self.isolation = check_host(here / "solutions", here, here, folder, limits, unconfined,
+                                            log=lambda *_: None, first_slot=DASK_FIRST_SLOT)
+            return self.isolation
+
+    def take(self, limits: Limits, unconfined: bool = False) -> Sandbox:
+        isolation = self.confinement(limits, unconfined)
         with self.lock:
             sandbox = self.idle.pop() if self.idle else None
             if sandbox is None:
-                slot = _Slot()
-                sandbox = Sandbox(slot.number, limits, slot.base)
+                slot = Slot(DASK_FIRST_SLOT, label="dask-sandbox")
+                sandbox = Sandbox(slot, limits, isolation.conf)
                 self.slots[sandbox] = slot
         if astuple(sandbox.limits) != astuple(limits):  # another run, with other limits
             sandbox.stop()
@@ -169,20 +121,21 @@ def _state() -> _WorkerState:
         return state
 
 
-def grade_on_worker(plan: Plan, sub: Submission, limits: Limits) -> tuple[list[Row], list[Part], str]:
+def grade_on_worker(plan: Plan, sub: Submission, limits: Limits,
+                    unconfined: bool = False) -> tuple[list[Row], list[Part], str]:
     """One Dask task: grade one submission (``status == "ok"``) with this worker's sandbox, for
     ``plan`` (the client's: the run's seed, inputs and reference answers). Returns
-    ``(rows, parts, isolation)`` as :func:`~autograder.grader.check.grade_submission` does."""
+    ``(rows, parts, isolation)``, the last being this worker host's isolation summary."""
     state = _state()
-    sandbox = state.take(limits)
+    sandbox = state.take(limits, unconfined)
     try:
         source = next(nb for nb in plan.assignment.notebooks if nb.name == sub.notebook)
-        result = grade_submission(sandbox, plan, source, sub)
+        rows, parts, _ = grade_submission(sandbox, plan, source, sub)
     except BaseException:
         state.discard(sandbox)  # a sandbox in an unknown state is not reused
         raise
     state.give_back(sandbox)
-    return result
+    return rows, parts, state.isolation.summary
 
 
 def _the_plan(plan: Plan) -> Plan:
@@ -194,7 +147,7 @@ def _the_plan(plan: Plan) -> Plan:
 # ---------------------------------------------------------------- the client side
 
 def run_dask(address: str, todo: list[tuple[Submission, str]], plan: Plan, source: Assignment, book: Gradebook,
-             limits: Limits, connect_timeout: float | None = None) -> str:
+             limits: Limits, connect_timeout: float | None = None, unconfined: bool = False) -> str:
     """Grade ``todo`` (``(submission, digest)`` pairs) on the Dask cluster whose scheduler is at
     ``address``; record each submission in ``book`` as its result arrives (the same
     :meth:`Gradebook.record` calls as the local run). Returns the isolation in force on the workers
@@ -228,19 +181,19 @@ def run_dask(address: str, todo: list[tuple[Submission, str]], plan: Plan, sourc
             plan_future = client.submit(_the_plan, plan, key=f"autograder-plan-{source.name}-{run}", pure=False)
             futures = {}
             for k, (sub, digest) in enumerate(remote):
-                future = client.submit(grade_on_worker, plan_future, sub, limits, pure=False, retries=TASK_RETRIES,
-                                       key=f"autograder-grade-{source.name}-{run}-{k}")
+                future = client.submit(grade_on_worker, plan_future, sub, limits, unconfined, pure=False,
+                                       retries=TASK_RETRIES, key=f"autograder-grade-{source.name}-{run}-{k}")
                 futures[future] = (sub, digest)
             for future in as_completed(futures, loop=client.loop):
                 sub, digest = futures.pop(future)
                 try:
                     rows, parts, jail = future.result()
-                except Exception as error:  # noqa: BLE001 -- reported below; the other tasks go on
+                except Exception as error:
                     errors.append(f"{sub.student}/{sub.notebook}: {type(error).__name__}: {error}")
                     continue
                 finally:
                     future.release()
-                book.record(rows, digest, source.fingerprint, plan.seed, parts)
+                book.record(rows, digest, source.fingerprint, plan.seed, parts, jail)
                 isolation = isolation or jail
                 bar.update(1)
             plan_future.release()

@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     fingerprint TEXT NOT NULL,
     seed INTEGER NOT NULL,
     graded_at REAL NOT NULL,
+    isolation TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (student, assignment, notebook)
 );
 CREATE TABLE IF NOT EXISTS results (
@@ -98,6 +99,9 @@ class Gradebook:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(submissions)")}
+        if "isolation" not in columns:  # a gradebook written before isolation was kept per submission
+            self.db.execute("ALTER TABLE submissions ADD COLUMN isolation TEXT NOT NULL DEFAULT ''")
 
     def close(self) -> None:
         self.db.close()
@@ -121,6 +125,23 @@ class Gradebook:
                         (assignment, fingerprint, seed, time.time(), isolation))
         return seed
 
+    def set_isolation(self, assignment: str, isolation: str) -> None:
+        """What confined student code in the latest run (``isolation.Isolation.summary``)."""
+        self.db.execute("UPDATE runs SET isolation = ? WHERE assignment = ?", (isolation, assignment))
+
+    def isolation(self, assignment: str) -> str:
+        """What confined the student code behind the grades now in the gradebook: the
+        ``UNCONFINED`` line if any submission was graded so (with how many), else the line most
+        submissions were graded under; "" when no student code ran."""
+        counts = self.db.execute("SELECT isolation, COUNT(*) FROM submissions WHERE assignment = ? AND "
+                                 "isolation != '' GROUP BY isolation ORDER BY COUNT(*) DESC",
+                                 (assignment,)).fetchall()
+        unconfined = [(text, n) for text, n in counts if text.startswith("UNCONFINED")]
+        if unconfined:
+            n = sum(n for _, n in unconfined)
+            return f"{unconfined[0][0]} ({n} notebook{'s' if n != 1 else ''} graded so)"
+        return counts[0][0] if counts else ""
+
     def finish_run(self, assignment: str) -> None:
         self.db.execute("UPDATE runs SET finished = ? WHERE assignment = ?", (time.time(), assignment))
 
@@ -130,9 +151,10 @@ class Gradebook:
                               "AND notebook = ?", (student, assignment, notebook)).fetchone()
         return row is not None and row == (digest, fingerprint)
 
-    def record(self, rows: list[Row], digest: str, fingerprint: str, seed: int, parts: list[Part] = ()) -> None:
+    def record(self, rows: list[Row], digest: str, fingerprint: str, seed: int, parts: list[Part] = (),
+               isolation: str = "") -> None:
         """Replace one submission's rows (and their parts) in one transaction (all share
-        student/notebook)."""
+        student/notebook); ``isolation``: what confined its code ("" when none ran)."""
         first = rows[0]
         key = (first.student, first.assignment, first.notebook)
         with self.db:  # BEGIN ... COMMIT, or ROLLBACK on error
@@ -145,8 +167,8 @@ class Gradebook:
             self.db.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 [(r.student, r.assignment, r.notebook, i, r.grade_id, r.score, r.max_score,
                                   r.status, r.message) for i, r in enumerate(rows)])
-            self.db.execute("INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (*key, digest, fingerprint, seed, time.time()))
+            self.db.execute("INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            (*key, digest, fingerprint, seed, time.time(), isolation))
 
     def forget_others(self, assignment: str, students: set[str]) -> None:
         """Drop rows of students whose folder is gone, so the CSV lists exactly the folders there."""

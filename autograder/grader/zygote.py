@@ -1,34 +1,66 @@
 """The sandboxed worker: a warm interpreter that forks one jailed child per job.
 
-Started by :mod:`autograder.grader.sandbox` as ``python -I zygote.py HARNESS WORKROOT DISK_MB`` with
-pipes on stdin/stdout. It imports NumPy, the standard-library modules student code commonly uses,
-and the harness (by file path: the ``autograder`` package is never imported here); moves itself
-into a network namespace of its own (no network) and a mount namespace with a private tmpfs on
-WORKROOT; then waits for jobs. For each job it forks a child that
+Started by :mod:`autograder.grader.sandbox` as ``python -I zygote.py HARNESS SECCOMP WORKROOT`` with
+pipes on stdin/stdout, then configured by one ``CONF`` frame (the slot's uid, the paths student
+code may read, the disk quota, the probe's targets). It imports NumPy, the standard-library
+modules student code commonly uses, the harness and the seccomp module (by file path: the
+``autograder`` package is never imported here), and then walls itself in with whatever this host
+allows, strongest first:
 
-1. starts a session of its own,
-2. sets resource limits (address space, CPU time, file size, open files, processes),
-3. drops to an unprivileged user when the grader runs as root,
-4. confines itself with Landlock: read-only NumPy and the standard library, read-write its own
-   empty working directory, no TCP, no signals to processes outside it,
-5. runs the student's cells, then each requested call through ``harness.call``, streaming one
-   reply frame per call to the grader.
+* a user namespace of its own when not root (so that the next two can be made without privileges),
+* a network namespace (no network at all),
+* a mount namespace with a private tmpfs (the disk quota) and a **file view**: a new root holding
+  only read-only bind mounts of the standard library and NumPy, so nothing else of the host --
+  the course, the references, the gradebook, other students -- exists for student code;
+* without a mount namespace but as root: ``chroot`` into a copy of the same files, made by the
+  grader (:func:`autograder.grader.isolation.build_view_tree`).
 
-The zygote reports the child's pid before it runs and its exit status after. This file must
-stay standalone (standard library, NumPy, and the harness passed by path).
+Before any job it runs a **probe**: a child jailed exactly like a job's, which tries to read the
+references, the solutions, another student's folder and a canary file, to write outside its
+folder, to open TCP and UDP connections to a listener of the grader's, and to signal the grader
+and the zygote. It reports ``REDY`` with what is in force and what the probe managed; the grader
+refuses to run student code when the probe got anywhere (:mod:`autograder.grader.isolation`).
+
+For each job it forks a child that
+
+1. closes every file descriptor but its own result pipe (it never sees the grader's channel),
+2. starts a session of its own and sets resource limits (memory, CPU time, file size, open files,
+   processes),
+3. drops to the slot's unprivileged user when the grader runs as root,
+4. confines itself with Landlock where the kernel has it (read-only NumPy and the standard library,
+   read-write its own empty working directory, no TCP, no signals out),
+5. installs the seccomp filter (:mod:`autograder.grader.seccomp`: no sockets, no signals but to
+   itself, no ptrace, no namespaces or mounts, ...),
+6. runs the student's cells, then each requested call through ``harness.call``, writing one reply
+   frame per call into its pipe.
+
+The zygote relays the child's frames to the grader after checking their framing (a child that
+writes anything else ends its own job, reported ``BAD``), stops the job on the grader's ``KILL``
+frame or when its files outgrow the quota, and after every job stops and kills every process the
+job left behind (:func:`kill_descendants`) before it reports ``EXIT``. This file must stay
+standalone (standard library, NumPy, and the two modules passed by path).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import errno
 import importlib.util
+import json
 import os
 import resource
+import select
 import shutil
 import signal
+import socket
 import struct
 import sys
 import time
+
+FRAME = struct.Struct("<4sQ")
+CHILD_KINDS = {"JAIL", "CELL", "CALL"}  # what a child may send; anything else ends its job
+MAX_FRAME = 256 * 1024 * 1024
 
 # ---------------------------------------------------------------- framing (shared with sandbox.py)
 
@@ -45,12 +77,12 @@ def read_exact(fd: int, n: int) -> bytes:
 
 
 def read_frame(fd: int) -> tuple[str, bytes]:
-    kind, size = struct.unpack("<4sQ", read_exact(fd, 12))
-    return kind.decode(), read_exact(fd, size)
+    kind, size = FRAME.unpack(read_exact(fd, FRAME.size))
+    return kind.decode("ascii", "replace"), read_exact(fd, size)
 
 
 def write_frame(fd: int, kind: str, payload: bytes = b"") -> None:
-    data = struct.pack("<4sQ", kind.encode(), len(payload)) + payload
+    data = FRAME.pack(kind.encode(), len(payload)) + payload
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
@@ -66,7 +98,10 @@ NET_BIND_TCP, NET_CONNECT_TCP = 1, 2
 SCOPE_ABSTRACT_UNIX, SCOPE_SIGNAL = 1, 2
 PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 38, 36
 CLONE_NEWNET, CLONE_NEWUSER, CLONE_NEWNS = 0x40000000, 0x10000000, 0x00020000
-MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 1 << 14, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 1 << 14, 1 << 18
+MNT_DETACH = 2
+MS_NOEXEC, MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 8, 1024, 2048, 1 << 21
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
@@ -89,10 +124,10 @@ def landlock_abi() -> int:
 
 def landlock(read_only: list[str], read_write: list[str]) -> str:
     """Confine this process (and its future children) to the given paths; no TCP, no signals out.
-    Returns a description of what is in force."""
+    Returns a description of what is in force ("" when the kernel has no Landlock)."""
     abi = landlock_abi()
     if abi < 1:
-        return "no Landlock"
+        return ""
     fs = FS_ALL_V1 | (FS_REFER if abi >= 2 else 0) | (FS_TRUNCATE if abi >= 3 else 0) | \
         (FS_IOCTL_DEV if abi >= 5 else 0)
     attr = _RulesetAttr(fs, (NET_BIND_TCP | NET_CONNECT_TCP) if abi >= 4 else 0,
@@ -125,6 +160,196 @@ def landlock(read_only: list[str], read_write: list[str]) -> str:
     return f"Landlock ABI {abi} (files{', TCP' if abi >= 4 else ''}{', signals' if abi >= 6 else ''})"
 
 
+# ---------------------------------------------------------------- the walls of the zygote
+
+class Walls:
+    """What this zygote managed to build around itself (and so around every child)."""
+
+    def __init__(self):
+        self.userns = self.netns = self.mountns = self.tmpfs = False
+        self.view = ""  # "bind" (private mount namespace) or "chroot", or "" (the host's files)
+        self.workdir = ""  # the job folder, as the zygote and its children see it
+
+    def describe(self) -> dict:
+        return {"userns": self.userns, "netns": self.netns, "mountns": self.mountns, "tmpfs": self.tmpfs,
+                "view": self.view}
+
+
+def own_user_namespace() -> bool:
+    """Without root: enter a user namespace of our own that maps our uid and gid to themselves, so
+    the namespaces below can be made (files keep their owner; nothing gains a privilege outside)."""
+    uid, gid = os.getuid(), os.getgid()
+    if _libc.unshare(ctypes.c_int(CLONE_NEWUSER)) != 0:
+        return False
+    try:
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/self/{name}", "w") as f:
+                f.write(text)
+    except OSError:
+        return False
+    return True
+
+
+def _mount(source: str | None, target: str, kind: str | None, flags: int, data: str | None = None) -> bool:
+    return _libc.mount(source.encode() if source else None, target.encode(), kind.encode() if kind else None,
+                       ctypes.c_ulong(flags), data.encode() if data else None) == 0
+
+
+def bind_view(root: str, read_only: list[str], disk_mb: int) -> bool:
+    """In a fresh mount namespace: a ``disk_mb`` tmpfs on ``root`` holding a new root (``root/view``)
+    with read-only bind mounts of ``read_only`` at their own paths, and an empty ``/work``; then
+    ``pivot_root`` into it and drop the old root. False (nothing changed that matters) when the
+    kernel refuses a step."""
+    if not (_mount(None, "/", None, MS_REC | MS_PRIVATE)
+            and _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, f"size={disk_mb}m,mode=0755")):
+        return False
+    view = os.path.join(root, "view")
+    os.mkdir(view, 0o755)
+    if not _mount(view, view, None, MS_BIND):  # pivot_root wants a mount point
+        return False
+    for path in read_only:
+        target = view + path
+        if os.path.isdir(path):
+            os.makedirs(target, 0o755, exist_ok=True)
+        elif os.path.exists(path):
+            os.makedirs(os.path.dirname(target), 0o755, exist_ok=True)
+            open(target, "a").close()
+        else:
+            continue
+        if not (_mount(path, target, None, MS_BIND | MS_REC)
+                and _mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV
+                           | _locked_flags(path))):
+            return False
+    old = os.path.join(view, ".old")
+    os.mkdir(old, 0o700)
+    number = SYS_PIVOT_ROOT.get(os.uname().machine)
+    if number is None or _libc.syscall(number, view.encode(), old.encode()) != 0:
+        return False
+    os.chdir("/")
+    _libc.umount2(b"/.old", MNT_DETACH)
+    os.rmdir("/.old")
+    return True
+
+
+def _locked_flags(path: str) -> int:
+    """The flags of the mount holding ``path`` that a read-only remount must keep (in a user
+    namespace the kernel refuses to clear them)."""
+    flag = os.statvfs(path).f_flag
+    return ((MS_NOEXEC if flag & os.ST_NOEXEC else 0) | (MS_NOATIME if flag & os.ST_NOATIME else 0)
+            | (MS_NODIRATIME if flag & os.ST_NODIRATIME else 0) | (MS_RELATIME if flag & os.ST_RELATIME else 0))
+
+
+def build_walls(conf: dict, root: str) -> Walls:
+    walls = Walls()
+    is_root = os.getuid() == 0
+    walls.userns = is_root or own_user_namespace()
+    if walls.userns:
+        walls.netns = _libc.unshare(ctypes.c_int(CLONE_NEWNET)) == 0
+        walls.mountns = _libc.unshare(ctypes.c_int(CLONE_NEWNS)) == 0
+    if walls.mountns and bind_view(root, conf["read_only"], conf["disk_mb"]):
+        walls.view, walls.tmpfs = "bind", True
+    elif is_root and conf.get("view_tree"):
+        os.chroot(conf["view_tree"])
+        os.chdir("/")
+        walls.view = "chroot"
+    # a chroot tree is shared by the run's sandboxes: each needs a job folder of its own
+    walls.workdir = _free_name(f"/job-{conf['slot']}" if walls.view else os.path.join(root, "job"))
+    return walls
+
+
+def _free_name(path: str) -> str:
+    """``path``, or ``path_``, ``path__`` ... whichever does not exist yet (a job's own folder)."""
+    while os.path.lexists(path):
+        path += "_"
+    return path
+
+
+# ---------------------------------------------------------------- processes
+
+PROC_FD = -1  # /proc, opened before the walls go up: the zygote's own view may have no /proc
+
+
+def _proc_table() -> dict[int, tuple[int, int]]:
+    """``{pid: (parent pid, real uid)}`` of every process this zygote can see."""
+    table = {}
+    for entry in os.listdir(PROC_FD):
+        if not entry.isdigit():
+            continue
+        try:
+            fd = os.open(f"{entry}/stat", os.O_RDONLY, dir_fd=PROC_FD)
+            try:
+                stat = os.read(fd, 4096).decode(errors="replace")
+            finally:
+                os.close(fd)
+            fd = os.open(f"{entry}/status", os.O_RDONLY, dir_fd=PROC_FD)
+            try:
+                status = os.read(fd, 8192).decode(errors="replace")
+            finally:
+                os.close(fd)
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            uid = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("Uid:"))
+            table[int(entry)] = (parent, uid)
+        except (OSError, ValueError, IndexError, StopIteration):
+            continue
+    return table
+
+
+def kill_descendants(deadline: float = 10.0) -> int:
+    """Stop, then kill, every process below this zygote (it is a child subreaper: whatever a job
+    forked, double-forked or orphaned stays below it), and reap them. Stopping first is what makes
+    this end against a fork bomb: a stopped process cannot fork, and a child forked just before its
+    parent stopped is found on the next pass. Returns how many processes were killed."""
+    me, stopped = os.getpid(), set()
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        table = _proc_table()
+        below, frontier = set(), [me]
+        children: dict[int, list[int]] = {}
+        for pid, (parent, _) in table.items():
+            children.setdefault(parent, []).append(pid)
+        while frontier:
+            for pid in children.get(frontier.pop(), ()):
+                if pid not in below:
+                    below.add(pid)
+                    frontier.append(pid)
+        new = below - stopped
+        if not new:
+            break
+        for pid in new:
+            _signal(pid, signal.SIGSTOP)
+        stopped |= new
+    for pid in stopped:
+        _signal(pid, signal.SIGKILL)
+    _reap(end)
+    return len(stopped)
+
+
+def _signal(pid: int, sig: int) -> None:
+    with contextlib.suppress(OSError):
+        os.kill(pid, sig)
+
+
+REAPED: dict[int, int] = {}  # exit statuses of children reaped by _reap (the job's child among them)
+
+
+def _reap(end: float) -> None:
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            if time.monotonic() > end:
+                return
+            time.sleep(0.002)
+        else:
+            REAPED[pid] = status
+
+
+def count_processes(uid: int) -> int:
+    return sum(1 for _, owner in _proc_table().values() if owner == uid)
+
+
 # ---------------------------------------------------------------- the jailed child
 
 PRELOAD = ("math", "cmath", "random", "itertools", "functools", "collections", "heapq", "bisect", "operator",
@@ -133,10 +358,15 @@ PRELOAD = ("math", "cmath", "random", "itertools", "functools", "collections", "
            "numpy.linalg", "numpy.random", "numpy.fft", "numpy.polynomial", "numpy.lib.stride_tricks")
 
 
-def jail(job: dict, uid: int | None) -> list[str]:
-    """Steps 1-4 of the module docstring, in the child; returns what is in force."""
-    in_force = [job["network"]]
+def jail(job: dict, keep: int, null: int, seccomp) -> list[str]:
+    """Steps 1-5 of the module docstring, in the child; returns what is in force."""
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.closerange(3, keep)
+    os.closerange(keep + 1, 1 << 16)
     os.setsid()
+    in_force = list(job["walls"])
     limits = job["limits"]
     megabytes = limits["memory_mb"] * 1024 * 1024
     for which, value in ((resource.RLIMIT_AS, megabytes), (resource.RLIMIT_CPU, limits["cpu_seconds"]),
@@ -145,35 +375,35 @@ def jail(job: dict, uid: int | None) -> list[str]:
         resource.setrlimit(which, (value, value))
     in_force.append(f"limits: {limits['memory_mb']} MB, {limits['cpu_seconds']} s CPU, "
                     f"{limits['file_mb']} MB files, 64 open files")
+    uid = job["uid"]
+    processes = limits["processes"]
     if uid is not None:
         os.setgroups([])
         os.setgid(uid)
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"], limits["processes"]))
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
         os.setuid(uid)
-        in_force.append(f"unprivileged user {uid}, at most {limits['processes']} processes")
+        in_force.append(f"unprivileged user {uid}, at most {processes} processes")
     else:
-        own = sum(1 for p in os.listdir("/proc") if p.isdigit() and _owned(p))
-        resource.setrlimit(resource.RLIMIT_NPROC, (own + limits["processes"], own + limits["processes"]))
-        in_force.append(f"at most {limits['processes']} more processes")
+        total = job["own_processes"] + processes
+        resource.setrlimit(resource.RLIMIT_NPROC, (total, total))
+        in_force.append(f"at most {processes} more processes")
     os.chdir(job["workdir"])
-    in_force.append(landlock(job["read_only"], [job["workdir"], "/dev/null"]))
-    in_force.append(job["disk"])
+    confined = landlock(job["read_only"], [job["workdir"]])
+    in_force.append(confined or "no Landlock")
+    if seccomp is not None and seccomp.machine():
+        seccomp.install(seccomp.sandbox_filter(os.getpid()))
+        in_force.append("seccomp (no sockets, no signals out, no ptrace, no namespaces or mounts)")
+    else:
+        in_force.append("no seccomp")
     return in_force
 
 
-def _owned(pid: str) -> bool:
-    return _real_uid(pid) == os.getuid()
-
-
-def child(job: dict, uid: int | None, out: int, harness) -> None:
+def child(job: dict, out: int, null: int, harness, seccomp) -> None:
     """Run the job in this (forked) process and ``os._exit``; never returns."""
     code = 0
     try:
-        in_force = jail(job, uid)
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 1)
-        os.dup2(null, 2)
-        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 -- lives until _exit
+        in_force = jail(job, out, null, seccomp)
+        sys.stdout = sys.stderr = _Null()
         write_frame(out, "JAIL", harness.encode("\n".join(in_force)))
         namespace = {"__name__": "__main__", "__builtins__": __builtins__}
         errors = []
@@ -191,38 +421,248 @@ def child(job: dict, uid: int | None, out: int, harness) -> None:
                 outcome = harness.call(fn, request["args"], request["kwargs"], request["timeout"])
             write_frame(out, "CALL", harness.encode(
                 (outcome.status, outcome.value, outcome.message, outcome.mutated, outcome.aliased)))
-    except BaseException:  # noqa: BLE001 -- the child must always end with _exit
+    except BaseException:
         code = 2
     os._exit(code)
 
 
+class _Null:
+    """Where the child's own prints go (the harness captures each call's output itself)."""
+
+    def write(self, text):
+        return len(text)
+
+    def flush(self):
+        pass
+
+
 def _runner(source: str, namespace: dict, label: str):
     def run():  # compiled inside the harness's call, so a SyntaxError is reported like any error
-        exec(compile(source, f"<{label}>", "exec"), namespace)  # noqa: S102 -- student code, in the jail
+        exec(compile(source, f"<{label}>", "exec"), namespace)
     return run
+
+
+# ---------------------------------------------------------------- the probe
+
+PROBE_SOURCE = r'''
+import os, socket
+breaches = []
+for path in PROBE["read"]:
+    try:
+        if os.path.isdir(path):
+            os.listdir(path)
+        else:
+            with open(path, "rb") as f:
+                f.read(1)
+        breaches.append("read " + path)
+    except OSError:
+        pass
+for path in PROBE["write"]:
+    try:
+        with open(path, "wb") as f:
+            f.write(b"x")
+        breaches.append("wrote " + path)
+        os.unlink(path)
+    except OSError:
+        pass
+for kind, address in (("TCP", socket.SOCK_STREAM), ("UDP", socket.SOCK_DGRAM)):
+    try:
+        s = socket.socket(socket.AF_INET, address)
+        s.settimeout(2)
+        if kind == "TCP":
+            s.connect(("127.0.0.1", PROBE["tcp"]))
+        else:
+            s.sendto(b"probe", ("127.0.0.1", PROBE["udp"]))
+        breaches.append(kind + " to the grader's listener")
+        s.close()
+    except OSError:
+        pass
+for name, pid in (("the grader", PROBE["grader"]), ("the worker", PROBE["zygote"])):
+    try:
+        os.kill(pid, 0)
+        breaches.append("can signal " + name)
+    except OSError:
+        pass
+def probe():
+    return breaches
+'''
+
+
+def run_probe(conf: dict, walls_text: list[str], null: int, harness, seccomp) -> tuple[list[str] | str, list[str]]:
+    """Jail a child exactly as a job's and let it try every way out. Returns its list of what
+    worked (or a message when the jail itself failed) and the lines of what was in force."""
+    target = conf["probe"]
+    probe = {**target, "zygote": os.getpid()}
+    source = f"PROBE = {json.dumps(probe)}\n" + PROBE_SOURCE
+    job = make_job({"cells": [["probe", source]], "calls": [{"function": "probe", "args": [], "kwargs": {},
+                                                              "timeout": 20}],
+                    "cell_timeout": 20, "limits": conf["limits"]}, conf, walls_text)
+    frames, status, _ = run_job(job, null, harness, seccomp, stdin=None)
+    try:
+        replies = {kind: harness.decode(payload) for kind, payload in frames}
+    except Exception as error:  # reported as the probe's failure
+        return f"the probe's reply was unreadable ({error})", walls_text
+    jail_text = str(replies.get("JAIL", "")).splitlines() or walls_text
+    call = replies.get("CALL")
+    if not (isinstance(call, tuple) and call[0] == "ok" and isinstance(call[1], list)):
+        why = call[2] if isinstance(call, tuple) else f"exit status {status}"
+        return f"the probe could not run in the jail ({why})", jail_text
+    return [str(b) for b in call[1]], jail_text
+
+
+# ---------------------------------------------------------------- one job
+
+WORKDIR = ""
+WALLS: Walls | None = None
+
+
+def make_job(request: dict, conf: dict, walls_text: list[str]) -> dict:
+    job = dict(request)
+    job["uid"] = conf["uid"] if os.getuid() == 0 else None
+    job["read_only"] = conf["read_only"]
+    job["workdir"] = WALLS.workdir
+    job["walls"] = walls_text
+    job["own_processes"] = 0 if os.getuid() == 0 else count_processes(os.getuid())
+    return job
+
+
+def _folder_size(path: str, limit: int) -> int:
+    """Bytes in files under ``path`` (stops counting past ``limit``, or 50,000 entries)."""
+    total, seen, stack = 0, 0, [path]
+    while stack and total <= limit:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    seen += 1
+                    if seen > 50_000:
+                        return limit + 1
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    else:
+                        total += entry.stat(follow_symlinks=False).st_blocks * 512
+        except OSError:
+            continue
+    return total
+
+
+def run_job(job: dict, null: int, harness, seccomp, stdin: int | None):
+    """Fork the job's child and relay its frames. With ``stdin`` (the grader's channel) frames go
+    to the grader as they come and a ``KILL`` frame stops the job; without it (the probe) they are
+    returned. Returns ``(frames kept, exit status, why the job was stopped or "")``."""
+    workdir = job["workdir"]
+    os.mkdir(workdir, 0o700)
+    if job["uid"] is not None:
+        os.chown(workdir, job["uid"], job["uid"])
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        child(job, write_end, null, harness, seccomp)
+    os.close(write_end)
+    os.set_blocking(read_end, False)
+    kept, buffer, status, stopped = [], bytearray(), None, ""
+    quota = job.get("disk_bytes") or 0
+    next_disk_check = time.monotonic() + 0.1
+    reading = True
+    while status is None:
+        watch = [read_end] if reading else []
+        if stdin is not None:
+            watch.append(stdin)
+        ready = select.select(watch, [], [], 0.05)[0] if watch else (time.sleep(0.05) or [])
+        if stdin is not None and stdin in ready:
+            kind, _ = read_frame(stdin)
+            if kind == "KILL" and not stopped:
+                stopped = "killed"
+                kill_descendants()
+        if reading and read_end in ready:
+            problem, reading = _relay(read_end, buffer, kept, stdin)
+            if problem and not stopped:
+                stopped = problem
+                kill_descendants()
+        if pid in REAPED:  # stopped, killed and reaped above
+            status = REAPED.pop(pid)
+        else:
+            finished, code = os.waitpid(pid, os.WNOHANG)
+            if finished:
+                status = code
+        if quota and not stopped and time.monotonic() > next_disk_check:
+            next_disk_check = time.monotonic() + 0.1
+            if _folder_size(workdir, quota) > quota:
+                stopped = "disk"
+                kill_descendants()
+    if reading and not stopped:  # what the child wrote just before it ended
+        problem, _ = _relay(read_end, buffer, kept, stdin)
+        stopped = problem or stopped
+    kill_descendants()  # whatever the job left running
+    REAPED.clear()
+    os.close(read_end)
+    shutil.rmtree(workdir, ignore_errors=True)
+    return kept, status, stopped
+
+
+def _relay(fd: int, buffer: bytearray, kept: list, out: int | None) -> tuple[str, bool]:
+    """Read what the child wrote; pass on (or keep) each complete, well-formed frame. Returns
+    ``(problem, still reading)``: a problem ends the job."""
+    while True:
+        try:
+            chunk = os.read(fd, 1 << 20)
+        except BlockingIOError:
+            return "", True
+        if not chunk:
+            return ("", False) if not buffer else ("the notebook's code left a truncated message", False)
+        buffer += chunk
+        while len(buffer) >= FRAME.size:
+            kind, size = FRAME.unpack_from(buffer)
+            kind = kind.decode("ascii", "replace")
+            if kind not in CHILD_KINDS or size > MAX_FRAME:
+                return "the notebook's code wrote into the grader's channel", False
+            if len(buffer) < FRAME.size + size:
+                break
+            frame = bytes(buffer[:FRAME.size + size])
+            del buffer[:FRAME.size + size]
+            if out is None:
+                kept.append((kind, frame[FRAME.size:]))
+            else:
+                write_frame_raw(frame)
+
+
+OUT = -1
+
+
+def write_frame_raw(frame: bytes) -> None:
+    view = memoryview(frame)
+    while view:
+        view = view[os.write(OUT, view):]
 
 
 # ---------------------------------------------------------------- the zygote loop
 
 def main() -> None:
-    harness_path = sys.argv[1]
+    global OUT, PROC_FD, WALLS
+    harness_path, seccomp_path, root = sys.argv[1], sys.argv[2], sys.argv[3]
     if sys.path and sys.path[0] == os.path.dirname(os.path.abspath(__file__)):
         sys.path.pop(0)  # never import grader modules from the folder this file is in
     os.environ["OPENBLAS_NUM_THREADS"] = "1"
-    spec = importlib.util.spec_from_file_location("harness", harness_path)
-    harness = importlib.util.module_from_spec(spec)
-    sys.modules["harness"] = harness  # before running it: dataclasses look their module up
-    spec.loader.exec_module(harness)
+    harness, seccomp = _load("harness", harness_path), _load("seccomp", seccomp_path)
     for name in PRELOAD:
         importlib.import_module(name)
-    namespaces = own_user_namespace()
-    disk = private_disk(sys.argv[2], int(sys.argv[3])) if namespaces else "disk: per-file size limit only"
-    network = no_network() if namespaces else "no network namespace (TCP blocked by Landlock, ABI 4 or newer)"
-    inp, out = 0, os.dup(1)
-    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    socket.socket  # noqa: B018 -- the probe imports socket inside the jail; have it loaded
+    inp, OUT = 0, os.dup(1)
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 1)
+    PROC_FD = os.open("/proc", os.O_RDONLY | os.O_DIRECTORY)
+    kind, payload = read_frame(inp)
+    if kind != "CONF":
+        return
+    conf = json.loads(payload)
+    WALLS = build_walls(conf, root)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # orphans of a job become ours, to kill and reap
-    write_frame(out, "REDY", disk.encode())
+    _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # orphans of a job become ours, to stop and kill
+    walls_text = _walls_text(WALLS)
+    probe, in_force = run_probe(conf, walls_text, null, harness, seccomp) if conf.get("probe") else ([], walls_text)
+    ready = {"walls": WALLS.describe(), "in_force": in_force, "landlock": landlock_abi(),
+             "seccomp": bool(seccomp.machine()), "root": os.getuid() == 0, "probe": probe}
+    write_frame(OUT, "REDY", json.dumps(ready).encode())
     while True:
         try:
             kind, payload = read_frame(inp)
@@ -230,111 +670,38 @@ def main() -> None:
             return
         if kind != "JOB ":
             continue
-        job = harness.decode(payload)
-        uid = job["uid"] if os.getuid() == 0 else None
-        job["workdir"] = workdir = os.path.join(sys.argv[2], "work")
-        job["network"] = network
-        os.mkdir(workdir, 0o700)
-        if uid is not None:
-            os.chown(workdir, uid, uid)
-        go_read, go_write = os.pipe()  # the child waits until its PID frame is out: one writer at a time
-        pid = os.fork()
-        if pid == 0:
-            os.close(inp)
-            os.close(go_write)
-            os.read(go_read, 1)
-            os.close(go_read)
-            child(job, uid, out, harness)
-        os.close(go_read)
-        write_frame(out, "PID ", str(pid).encode())
-        os.write(go_write, b"g")
-        os.close(go_write)
-        _, status = os.waitpid(pid, 0)
-        _reap()  # anything the child left behind (a fork bomb's survivors)
-        shutil.rmtree(workdir, ignore_errors=True)
-        write_frame(out, "EXIT", str(status).encode())
+        job = make_job(harness.decode(payload), conf, walls_text)
+        if not WALLS.tmpfs:
+            job["disk_bytes"] = conf["disk_mb"] * 1024 * 1024
+        _, status, stopped = run_job(job, null, harness, seccomp, stdin=inp)
+        write_frame(OUT, "EXIT", json.dumps({"status": status, "stopped": stopped}).encode())
 
 
-def own_user_namespace() -> bool:
-    """Without root: enter a user namespace of our own that maps our uid and gid to themselves, so
-    the namespaces below can be made (files keep their owner; nothing gains a privilege outside)."""
-    if os.getuid() == 0:
-        return True
-    uid, gid = os.getuid(), os.getgid()
-    if _libc.unshare(ctypes.c_int(CLONE_NEWUSER)) != 0:
-        return False
-    try:
-        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
-            with open(f"/proc/self/{name}", "w") as f:
-                f.write(text)
-    except OSError:
-        return False
-    return True
+def _walls_text(walls: Walls) -> list[str]:
+    text = ["no network (own network namespace)" if walls.netns else "the host's network (sockets refused by seccomp)"]
+    if walls.view == "bind":
+        text.append("files: a private root with only Python's standard library and NumPy, read-only")
+    elif walls.view == "chroot":
+        text.append("files: chroot into a copy of Python's standard library and NumPy")
+    else:
+        text.append("files: the host's (Landlock confines them)")
+    text.append("disk: a private tmpfs" if walls.tmpfs else "disk: the working folder's size watched")
+    return text
 
 
-def no_network() -> str:
-    """Move this zygote, and so every child it forks, into a network namespace of its own: no
-    interface but a loopback that is down, so no connection of any kind leaves it."""
-    if _libc.unshare(ctypes.c_int(CLONE_NEWNET)) == 0:
-        return "no network (own network namespace)"
-    return "network namespace unavailable (TCP blocked by Landlock where the kernel has ABI 4)"
-
-
-def private_disk(root: str, megabytes: int) -> str:
-    """Mount a tmpfs of ``megabytes`` on ``root`` in a mount namespace of this zygote's own, so a
-    child that fills its disk fills only this small, private space (wiped after every job).
-    Without the privilege to do so, files stay limited one by one (RLIMIT_FSIZE)."""
-    if _libc.unshare(ctypes.c_int(CLONE_NEWNS)) == 0 and \
-            _libc.mount(b"none", b"/", None, ctypes.c_ulong(MS_REC | MS_PRIVATE), None) == 0 and \
-            _libc.mount(b"tmpfs", root.encode(), b"tmpfs", ctypes.c_ulong(MS_NOSUID | MS_NODEV),
-                        f"size={megabytes}m,mode=0755".encode()) == 0:
-        return f"disk: a private {megabytes} MB tmpfs"
-    return "disk: per-file size limit only (no private tmpfs)"
-
-
-def _reap() -> None:
-    """Kill and wait for every process left over from the job. We are a child subreaper, so the
-    orphans of a job become our children: kill our children until there are none (their own
-    children are then handed to us, and die in the next round)."""
-    me, deadline = os.getpid(), time.monotonic() + 30
-    try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
-    except ChildProcessError:
-        return  # the usual case: the child left nothing behind
-    while time.monotonic() < deadline:
-        for pid in os.listdir("/proc"):
-            if pid.isdigit() and _parent(pid) == me:
-                try:
-                    os.kill(int(pid), signal.SIGKILL)
-                except OSError:
-                    pass
-        try:
-            while os.waitpid(-1, os.WNOHANG)[0]:
-                pass
-        except ChildProcessError:
-            return
-        time.sleep(0.005)
-
-
-def _parent(pid: str) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return int(stat.read().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _real_uid(pid: str) -> int | None:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("Uid:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return None
+def _load(name: str, path: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # before running it: dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except (EOFError, BrokenPipeError):
+        pass
+    except OSError as error:
+        if error.errno not in (errno.EPIPE, errno.EBADF):
+            raise

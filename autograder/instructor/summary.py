@@ -3,13 +3,14 @@
 ``write_report(assignment, out)`` reads ``OUTDIR/gradebook.sqlite`` and writes
 
 * ``OUTDIR/report/index.html`` -- self-contained (inline CSS, no scripts, nothing from the network):
-  the number of students; per graded cell ("question") and overall the mean, median and a
-  histogram of the scores; the most common diagnostic messages, ranked; and a table of the
-  submissions that timed out, ran out of memory, or were missing or invalid;
+  the number of students; what confined student code (a warning when the run was --unconfined);
+  per graded cell ("question") and overall the mean, median and a histogram of the scores; the
+  most common diagnostic messages, ranked; and a table of the submissions that timed out, ran out
+  of memory, or were missing or invalid;
 * ``OUTDIR/report/*.png`` -- the histograms (matplotlib, Agg), referenced by the page;
 * ``OUTDIR/report/summary.json`` -- the same numbers for scripts::
 
-    {"assignment", "students",
+    {"assignment", "students", "isolation",
      "overall": {"max_score", "mean", "median", "histogram": {"edges", "counts"}, "image"},
      "questions": [{"notebook", "grade_id", "max_score", "mean", "median", "n", "statuses",
                     "histogram": {"edges", "counts"}, "image"}, ...],
@@ -31,6 +32,7 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
+from ..grader.record import Gradebook
 from ..grader.report import number
 from .feedback import esc, load_grades, page
 
@@ -56,6 +58,7 @@ ol.diagnostics li { margin: .35rem 0; overflow-wrap: anywhere; }
 .count { font-weight: 600; font-variant-numeric: tabular-nums; }
 section.question { border: 1px solid #d0d7de; border-radius: 8px; padding: .75rem; margin: 0 0 1rem; }
 h2.section { font-size: 1.15rem; margin: 1.5rem 0 .5rem; display: block; }
+p.warning { background: #fff1e5; border: 1px solid #d1242f; border-radius: 6px; padding: .5rem .75rem; }
 """
 
 
@@ -129,7 +132,9 @@ def summarise(assignment: str, out: Path) -> dict:
         else:
             problems.append({"student": r.student, "notebook": r.notebook, "cell": r.grade_id, "status": r.status,
                              "message": r.message})
-    return {"assignment": assignment, "students": len(students), "overall": overall,
+    with Gradebook(Path(out) / "gradebook.sqlite") as book:
+        isolation = book.isolation(assignment)
+    return {"assignment": assignment, "students": len(students), "isolation": isolation, "overall": overall,
             "questions": summary_questions, "diagnostics": diagnostics, "problems": problems}
 
 
@@ -175,6 +180,17 @@ def _table(headers: list, rows: list, numeric: set, table_id: str) -> str:
            "\n</table></div>"
 
 
+def _isolation_html(isolation: str) -> str:
+    """What confined student code in the run: a warning when the run was ``--unconfined``."""
+    if not isolation:
+        return '<p class="meta" id="isolation">Sandbox: not recorded (no student code ran in this run).</p>'
+    if isolation.startswith("UNCONFINED"):
+        return ('<p class="warning" id="isolation"><strong>Sandbox: UNCONFINED.</strong> This run was started with '
+                "--unconfined on a host that could not confine student code: a student's code could have read the "
+                f"hidden references or other students' work. {esc(isolation)}</p>")
+    return f'<p class="meta" id="isolation">Sandbox: {esc(isolation)}</p>'
+
+
 def write_report(assignment: str, out: Path) -> Path:
     """Write ``OUTDIR/report/index.html``, its histogram PNGs and ``OUTDIR/report/summary.json``
     for ``assignment`` from ``OUTDIR/gradebook.sqlite``; return the path of ``index.html``.
@@ -197,6 +213,7 @@ def write_report(assignment: str, out: Path) -> Path:
     body = [f"<h1>Summary: {esc(assignment)}</h1>",
             (f'<p class="meta"><span id="students">{n}</span> student{"s" if n != 1 else ""}, '
             f'{len(summary["questions"])} graded cells. Numbers also in <a href="summary.json">summary.json</a>.</p>'),
+            _isolation_html(summary["isolation"]),
             '<h2 class="section">Scores</h2>',
             _table(["question", "max", "mean", "median", "statuses"],
                    [[(f'{q["notebook"]}: ' if several else "") + q["grade_id"], number(q["max_score"]),

@@ -79,3 +79,17 @@ def submitted(tmp_path) -> Path:
     path = tmp_path / "submitted"
     path.mkdir()
     return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The host matrix of test_grade_hosts.py (issue 15), when it ran."""
+    from . import test_grade_hosts
+
+    if not test_grade_hosts.MATRIX:
+        return
+    terminalreporter.section("grader on every host (tests/grader/test_grade_hosts.py)")
+    terminalreporter.write_line("| host | student code | attacks defeated | garbage writer | time | walls in force |")
+    terminalreporter.write_line("|---|---|---|---|---|---|")
+    for host in test_grade_hosts.hosts.HOSTS:
+        if host in test_grade_hosts.MATRIX:
+            terminalreporter.write_line(f"| {host} | {test_grade_hosts.MATRIX[host]} |")

@@ -15,6 +15,13 @@ import pytest
 from .conftest import ASSIGNMENT, GRADED, grade_cli, notebook, put, read_grades
 
 WRONG = "np.zeros_like(z)"  # right shape, wrong values: at most the shape's 0.5 point
+# Prepended to every attack: an attack that gets what it is after answers right, for full marks,
+# so that a success cannot go unnoticed.
+RIGHT = """import numpy as np
+def _right(z):
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+"""
 
 ATTACKS = {
     "patch_allclose": f"""
@@ -38,11 +45,12 @@ def softmax(z):
     return r.softmax(z)""",
     "read_source": f"""
 def softmax(z):
-    for path in ["{{root}}/solutions/{ASSIGNMENT}/{ASSIGNMENT}.ipynb", "../../../solutions/{ASSIGNMENT}/{ASSIGNMENT}.ipynb",
+    for path in ["{{root}}/solutions/{ASSIGNMENT}/{ASSIGNMENT}.ipynb",
+                 "../../../solutions/{ASSIGNMENT}/{ASSIGNMENT}.ipynb",
                  "/proc/self/cwd/../../solutions", "/proc/1/root{{root}}/autograder/reference/rnn.py"]:
         try:
             open(path).read()
-            return np.ones_like(z)
+            return _right(z)
         except OSError:
             pass
     return {WRONG}""",
@@ -147,7 +155,7 @@ def softmax(z):
     for path in ["{{submitted}}/honest/{ASSIGNMENT}/{ASSIGNMENT}.ipynb", "{{submitted}}"]:
         try:
             open(path).read() if path.endswith("ipynb") else os.listdir(path)
-            return np.ones_like(z)
+            return _right(z)
         except OSError:
             pass
     return {WRONG}""",
@@ -156,7 +164,7 @@ def softmax(z):
     try:
         import socket
         socket.create_connection(("1.1.1.1", 80), timeout=1)
-        return np.ones_like(z)
+        return _right(z)
     except Exception:
         return {WRONG}""",
     "write_protocol": f"""
@@ -190,7 +198,7 @@ def attacked(tmp_path_factory):
     from .conftest import ROOT
     for name, code in ATTACKS.items():
         code = code.replace("{root}", str(ROOT)).replace("{out}", str(out)).replace("{submitted}", str(submitted))
-        put(submitted, name, notebook(softmax="import numpy as np\n" + code))
+        put(submitted, name, notebook(softmax=RIGHT + code))
     edited = notebook(softmax="def softmax(z):\n    e = np.exp(z)\n    return e / e.sum(axis=0)")
     for cell in edited["cells"]:
         meta = cell.get("metadata", {}).get("nbgrader", {})

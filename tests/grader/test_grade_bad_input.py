@@ -52,7 +52,8 @@ def test_bad_input_of_every_kind(submitted, tmp_path):
 
     class Statuses(set):  # a set of statuses whose failure message shows the student's rows
         def __repr__(self):
-            return f"{set(self)} from {[(c, g[self.student, c]['status'], g[self.student, c]['message']) for c in GRADED]}"
+            rows = [(c, g[self.student, c]["status"], g[self.student, c]["message"]) for c in GRADED]
+            return f"{set(self)} from {rows}"
 
     def status(student):
         found = Statuses(g[student, cell]["status"] for cell in GRADED)

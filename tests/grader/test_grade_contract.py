@@ -31,14 +31,16 @@ def test_grades_csv_has_a_row_per_student_folder_and_graded_cell(submitted, tmp_
     lines = (out / "grades.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0] == HEADER
     rows = list(csv.DictReader(lines))
-    assert {(r["student"], r["grade_id"]) for r in rows} == {(s, g) for s in ["ann", "ben", "cat", "dan", "eve"] for g in GRADED}
+    assert {(r["student"], r["grade_id"]) for r in rows} == \
+        {(s, g) for s in ["ann", "ben", "cat", "dan", "eve"] for g in GRADED}
     assert all(r["status"] in STATUSES and r["assignment"] == ASSIGNMENT and r["notebook"] == ASSIGNMENT for r in rows)
     grades = read_grades(out)
     assert all(float(grades["ann", g]["score"]) == p and grades["ann", g]["status"] == "ok" for g, p in GRADED.items())
     assert grades["ben", "softmax"]["status"] == "wrong" and float(grades["ben", "softmax"]["score"]) == 2
     assert "exp overflowed" in grades["ben", "softmax"]["message"]
     assert float(grades["ben", "rnn_forward"]["score"]) == 4
-    assert all(grades["cat", g]["status"] == "error" and "not written yet" in grades["cat", g]["message"] for g in GRADED)
+    assert all(grades["cat", g]["status"] == "error" and "not written yet" in grades["cat", g]["message"]
+               for g in GRADED)
     assert all(grades["dan", g]["status"] == "invalid" and "not valid JSON" in grades["dan", g]["message"]
                for g in GRADED)
     assert all(grades["eve", g]["status"] == "missing" for g in GRADED)

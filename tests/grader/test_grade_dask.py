@@ -31,7 +31,8 @@ def make_class(submitted: Path) -> dict[str, str]:
     wrong = answer_of("rnn_cell_forward").replace(" + b)", ")")
     kinds = {}
     for i in range(N):
-        student, kind = f"s{i:02d}", ("right", "wrong", "raises", "syntax", "invalid", "right", "missing", "wrong")[i % 8]
+        student = f"s{i:02d}"
+        kind = ("right", "wrong", "raises", "syntax", "invalid", "right", "missing", "wrong")[i % 8]
         answers = {"softmax": SLOW + answer_of("softmax")}
         if kind == "wrong":
             answers["rnn_cell_forward"] = wrong
@@ -65,7 +66,7 @@ def dask_sandboxes() -> list[int]:
             command = Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
             continue
-        if b"zygote.py" in command and b"autograder-dask-" in command:
+        if b"zygote.py" in command and b"dask-sandbox-" in command:
             found.append(int(pid))
     return found
 
