@@ -149,7 +149,7 @@ def _breached(ready: dict) -> bool:
 def _breaches(ready: dict, listeners: _Listeners) -> list[str]:
     probe = ready.get("probe")
     if not isinstance(probe, list):
-        return [f"not be jailed at all: {probe}"]
+        return [f"not be confined: {probe}"]
     found = list(probe)
     if listeners.udp_received() and not any(b.startswith("UDP") for b in found):
         found.append("UDP to the grader's listener")

@@ -127,7 +127,7 @@ class Slot:
             kill_uid(self.uid)
         self.base = folder / f"{label}-{self.number}"
         shutil.rmtree(self.base, ignore_errors=True)
-        self.base.mkdir(mode=0o755)
+        self.base.mkdir(mode=0o755, exist_ok=True)  # what could not be removed stays, and is not used
         self.base.chmod(0o755)
 
     def release(self) -> None:
@@ -278,6 +278,12 @@ class Sandbox:
             if kind == "EXIT":  # the child ended early: crashed, out of memory, killed by a limit
                 result.failure = _exit_outcome(_exit_status(payload), kind_wanted, lim)
                 return
+            if kind == "FAIL" and kind_wanted == "JAIL":  # the host refused a step of the jail
+                with contextlib.suppress(InvalidOutput):
+                    payload = str(harness.decode(payload))
+                result.failure = Outcome("error", message=f"the sandbox could not be set up here ({payload!s:.300})")
+                result.worker_failed = True
+                break
             if kind != kind_wanted:
                 self._send("KILL")
                 result.failure = Outcome("invalid", message="the notebook's code sent the grader a message out of "
@@ -406,9 +412,12 @@ def kill_uid(uid: int) -> None:
     if kill is None:
         return
     for _ in range(2):
-        subprocess.run([kill, "-9", "-1"], user=uid, group=uid, extra_groups=[], check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin"},
-                       timeout=30)
+        try:
+            subprocess.run([kill, "-9", "-1"], user=uid, group=uid, extra_groups=[], check=False,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin"},
+                           timeout=30)
+        except (OSError, subprocess.SubprocessError):  # cannot become the user (no CAP_SETUID): nothing
+            return  # of that user's can be running either
 
 
 def _signal(pid: int, sig: int) -> None:

@@ -59,7 +59,7 @@ import sys
 import time
 
 FRAME = struct.Struct("<4sQ")
-CHILD_KINDS = {"JAIL", "CELL", "CALL"}  # what a child may send; anything else ends its job
+CHILD_KINDS = {"FAIL", "JAIL", "CELL", "CALL"}  # what a child may send; anything else ends its job
 MAX_FRAME = 256 * 1024 * 1024
 
 # ---------------------------------------------------------------- framing (shared with sandbox.py)
@@ -269,29 +269,35 @@ def _free_name(path: str) -> str:
 PROC_FD = -1  # /proc, opened before the walls go up: the zygote's own view may have no /proc
 
 
-def _proc_table() -> dict[int, tuple[int, int]]:
-    """``{pid: (parent pid, real uid)}`` of every process this zygote can see."""
+def _read_proc(entry: str, name: str) -> str:
+    fd = os.open(f"{entry}/{name}", os.O_RDONLY, dir_fd=PROC_FD)
+    try:
+        return os.read(fd, 8192).decode(errors="replace")
+    finally:
+        os.close(fd)
+
+
+def _parents() -> dict[int, int]:
+    """``{pid: parent pid}`` of every process this zygote can see."""
     table = {}
     for entry in os.listdir(PROC_FD):
-        if not entry.isdigit():
-            continue
-        try:
-            fd = os.open(f"{entry}/stat", os.O_RDONLY, dir_fd=PROC_FD)
+        if entry.isdigit():
             try:
-                stat = os.read(fd, 4096).decode(errors="replace")
-            finally:
-                os.close(fd)
-            fd = os.open(f"{entry}/status", os.O_RDONLY, dir_fd=PROC_FD)
-            try:
-                status = os.read(fd, 8192).decode(errors="replace")
-            finally:
-                os.close(fd)
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            uid = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("Uid:"))
-            table[int(entry)] = (parent, uid)
-        except (OSError, ValueError, IndexError, StopIteration):
-            continue
+                table[int(entry)] = int(_read_proc(entry, "stat").rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
     return table
+
+
+def _has_children() -> bool:
+    """True while this zygote has a child, running or not yet reaped (whose status is kept)."""
+    try:
+        pid, status = os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return False
+    if pid:
+        REAPED[pid] = status
+    return True
 
 
 def kill_descendants(deadline: float = 10.0) -> int:
@@ -301,11 +307,12 @@ def kill_descendants(deadline: float = 10.0) -> int:
     parent stopped is found on the next pass. Returns how many processes were killed."""
     me, stopped = os.getpid(), set()
     end = time.monotonic() + deadline
+    if not _has_children():  # the usual case: the job's child ended and left nothing behind
+        return 0
     while time.monotonic() < end:
-        table = _proc_table()
         below, frontier = set(), [me]
         children: dict[int, list[int]] = {}
-        for pid, (parent, _) in table.items():
+        for pid, parent in _parents().items():
             children.setdefault(parent, []).append(pid)
         while frontier:
             for pid in children.get(frontier.pop(), ()):
@@ -347,7 +354,16 @@ def _reap(end: float) -> None:
 
 
 def count_processes(uid: int) -> int:
-    return sum(1 for _, owner in _proc_table().values() if owner == uid)
+    """How many processes ``uid`` has (its share of RLIMIT_NPROC is already taken)."""
+    count = 0
+    for entry in os.listdir(PROC_FD):
+        if entry.isdigit():
+            try:
+                status = _read_proc(entry, "status")
+                count += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("Uid:")) == uid
+            except (OSError, ValueError, IndexError, StopIteration):
+                continue
+    return count
 
 
 # ---------------------------------------------------------------- the jailed child
@@ -400,9 +416,14 @@ def jail(job: dict, keep: int, null: int, seccomp) -> list[str]:
 
 def child(job: dict, out: int, null: int, harness, seccomp) -> None:
     """Run the job in this (forked) process and ``os._exit``; never returns."""
-    code = 0
     try:
         in_force = jail(job, out, null, seccomp)
+    except BaseException as error:  # the host refused a step of the jail: say which, run nothing
+        with contextlib.suppress(BaseException):
+            write_frame(out, "FAIL", harness.encode(f"{type(error).__name__}: {error}"[:300]))
+        os._exit(3)
+    code = 0
+    try:
         sys.stdout = sys.stderr = _Null()
         write_frame(out, "JAIL", harness.encode("\n".join(in_force)))
         namespace = {"__name__": "__main__", "__builtins__": __builtins__}
@@ -504,6 +525,8 @@ def run_probe(conf: dict, walls_text: list[str], null: int, harness, seccomp) ->
         return f"the probe's reply was unreadable ({error})", walls_text
     jail_text = str(replies.get("JAIL", "")).splitlines() or walls_text
     call = replies.get("CALL")
+    if "FAIL" in replies:
+        return f"the jail could not be set up ({replies['FAIL']})", jail_text
     if not (isinstance(call, tuple) and call[0] == "ok" and isinstance(call[1], list)):
         why = call[2] if isinstance(call, tuple) else f"exit status {status}"
         return f"the probe could not run in the jail ({why})", jail_text
@@ -560,6 +583,10 @@ def run_job(job: dict, null: int, harness, seccomp, stdin: int | None):
         child(job, write_end, null, harness, seccomp)
     os.close(write_end)
     os.set_blocking(read_end, False)
+    try:  # readable when the child ends (Linux 5.3 or newer): no polling for its exit
+        exited = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        exited = None
     kept, buffer, status, stopped = [], bytearray(), None, ""
     quota = job.get("disk_bytes") or 0
     next_disk_check = time.monotonic() + 0.1
@@ -568,7 +595,9 @@ def run_job(job: dict, null: int, harness, seccomp, stdin: int | None):
         watch = [read_end] if reading else []
         if stdin is not None:
             watch.append(stdin)
-        ready = select.select(watch, [], [], 0.05)[0] if watch else (time.sleep(0.05) or [])
+        if exited is not None:
+            watch.append(exited)
+        ready = select.select(watch, [], [], 0.1 if exited is not None else 0.01)[0]
         if stdin is not None and stdin in ready:
             kind, _ = read_frame(stdin)
             if kind == "KILL" and not stopped:
@@ -596,6 +625,8 @@ def run_job(job: dict, null: int, harness, seccomp, stdin: int | None):
     kill_descendants()  # whatever the job left running
     REAPED.clear()
     os.close(read_end)
+    if exited is not None:
+        os.close(exited)
     shutil.rmtree(workdir, ignore_errors=True)
     return kept, status, stopped
 
