@@ -1,7 +1,7 @@
 """Command line: ``python -m autograder COMMAND``.
 
     python -m autograder grade ASSIGNMENT --submitted DIR --out OUTDIR [--jobs N] [--timeout SECONDS] [--memory-mb MB]
-                                [--dask SCHEDULER_ADDRESS] [--unconfined]
+                                [--dask SCHEDULER_ADDRESS] [--nbgrader-db PATH] [--unconfined]
         Grade nbgrader's layout DIR/<student>/<ASSIGNMENT>/<notebook>.ipynb against the trusted
         source notebook in solutions/ASSIGNMENT/, running student code in a sandbox. Writes
         OUTDIR/grades.csv and OUTDIR/gradebook.sqlite; a rerun grades only what changed. First
@@ -16,10 +16,11 @@
         The instructor's summary in OUTDIR/report/: score distributions per question, mean and
         median, the most common diagnoses, and the submissions that timed out or were invalid.
 
-    python -m autograder export --out OUTDIR --format csv|canvas|moodle|gradescope [--assignments A ...]
+    python -m autograder export --out OUTDIR --format csv|canvas|moodle|gradescope|nbgrader [--assignments A ...]
+                                [--nbgrader-db PATH]
         One gradebook for the whole course from OUTDIR/<assignment>/gradebook.sqlite: one row per
         student, one column per assignment, in each LMS's import format (or Gradescope's
-        results.json per submission).
+        results.json per submission, or the scores written into nbgrader's gradebook.db).
 
     python -m autograder data [--mirror DIR] [--cache-dir DIR]
         Fetch and verify every pinned corpus file (for an offline class: run once, then copy
@@ -62,9 +63,23 @@ def grade_command(args: argparse.Namespace) -> int:
     except GradingIncomplete as error:
         print(f"error: {error}", file=sys.stderr)
         return 3
+    except OSError as error:  # the machine's, not the input's: a folder that cannot be made, a refused call
+        print(f"error: the grader could not run here: {error}", file=sys.stderr)
+        return 2
     print(f"graded {summary.graded} notebooks of {summary.students} students "
           f"({summary.skipped} unchanged) in {summary.seconds:.1f} s; results in {args.out / 'grades.csv'}",
           file=sys.stderr)
+    if args.nbgrader_db is not None:
+        from .grader.record import Gradebook
+        from .instructor.nbgrader_db import write_nbgrader
+
+        try:
+            with Gradebook(args.out / "gradebook.sqlite") as book:
+                rows = book.rows(args.assignment)
+            print(write_nbgrader(rows, args.nbgrader_db), file=sys.stderr)
+        except InstructorError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     return 0
 
 
@@ -101,7 +116,7 @@ def export_command(args: argparse.Namespace) -> int:
     from .instructor.export import export
 
     def step():
-        paths = export(args.out, args.format, args.assignments)
+        paths = export(args.out, args.format, args.assignments, args.nbgrader_db)
         return f"wrote {len(paths)} file(s): {paths[0]}{' ...' if len(paths) > 1 else ''}"
     return instructor_step(step)
 
@@ -131,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--dask", metavar="SCHEDULER_ADDRESS", help="grade on the Dask distributed cluster whose "
                    "scheduler is at this address (e.g. tcp://host:8786) instead of local sandboxes; "
                    "needs the course's dask extra on every machine")
+    g.add_argument("--nbgrader-db", type=Path, help="also write the scores into nbgrader's gradebook.db (or a "
+                   "database URL), where formgrader and `nbgrader export` show them; needs nbgrader")
     g.add_argument("--unconfined", action="store_true", help="grade even where the grader's probe finds that "
                    "this host cannot confine student code (it could read the references and other students' "
                    "work); recorded in the gradebook and shown in the report")
@@ -151,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     x.add_argument("--out", type=Path, required=True, help="folder holding <assignment>/gradebook.sqlite")
     x.add_argument("--format", required=True, choices=FORMATS)
     x.add_argument("--assignments", nargs="+", help="only these assignments (default: all graded)")
+    x.add_argument("--nbgrader-db", type=Path, help="with --format nbgrader: nbgrader's gradebook.db (or a database "
+                   "URL) to write the scores into")
     x.set_defaults(func=export_command)
     data = sub.add_parser("data", help="fetch and verify the course's corpora")
     data.add_argument("--mirror", type=Path, help="read the corpora from this mirror folder")

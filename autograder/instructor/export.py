@@ -28,6 +28,9 @@ Formats (the files are written into ``OUTDIR``):
 ``gradescope``
     ``gradescope/<assignment>/<student>/results.json`` in Gradescope's autograder results
     format (:mod:`autograder.instructor.gradescope`), one per student and assignment.
+``nbgrader``
+    nothing in ``OUTDIR``: the scores go into nbgrader's own gradebook (``--nbgrader-db``), where
+    formgrader and ``nbgrader export`` show them (:mod:`autograder.instructor.nbgrader_db`).
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from .gradescope import results_json, write_json
 
 __all__ = ["FORMATS", "ExportError", "Gradebooks", "export", "find_gradebooks", "read_gradebook"]
 
-FORMATS = ("csv", "canvas", "moodle", "gradescope")
+FORMATS = ("csv", "canvas", "moodle", "gradescope", "nbgrader")
 MAX_ROW = "(max points)"
 CANVAS_HEADER = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 
@@ -166,17 +169,26 @@ def _cell(scores: dict, student: str, assignment: str) -> str:
     return "" if value is None else number(value)
 
 
-def export(out: Path, fmt: str, assignments: list[str] | None = None) -> list[Path]:
+def export(out: Path, fmt: str, assignments: list[str] | None = None, nbgrader_db: Path | None = None) -> list[Path]:
     """Export the grades in ``out`` (``out/<assignment>/gradebook.sqlite``) as ``fmt``, one of
-    ``csv``, ``canvas``, ``moodle``, ``gradescope`` (see the module's docstring for each file);
-    ``assignments`` restricts it to those. Returns the paths written, all inside ``out``.
-    Raises :class:`ExportError` (an ``InstructorError``) with a message for an unknown format, a
-    folder without gradebooks, an unknown assignment, or an unfinished grading run.
+    ``csv``, ``canvas``, ``moodle``, ``gradescope``, ``nbgrader`` (see the module's docstring for
+    each); ``assignments`` restricts it to those. Returns the paths written (for ``nbgrader``, the
+    gradebook ``nbgrader_db``). Raises :class:`ExportError` (an ``InstructorError``) with a message
+    for an unknown format, a folder without gradebooks, an unknown assignment, or an unfinished
+    grading run.
     """
     out = Path(out)
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "nbgrader" and nbgrader_db is None:
+        raise ExportError("--format nbgrader needs --nbgrader-db PATH: nbgrader's gradebook.db (in the nbgrader "
+                          "course's root folder)")
     books = load(out, assignments)
+    if fmt == "nbgrader":
+        from .nbgrader_db import write_nbgrader
+
+        write_nbgrader(books.rows, nbgrader_db)
+        return [Path(nbgrader_db)]
     names, students, scores, maxima = totals(books.rows)
     if fmt == "csv":
         table = [["student", *names, "total"], [MAX_ROW, *(number(maxima[a]) for a in names),
