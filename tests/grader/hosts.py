@@ -1,6 +1,6 @@
 """Run a command as if on another kind of host: the tests' simulator of restricted machines (issue 15).
 
-    python tests/grader/hosts.py --host user-restricted-nolandlock [--uid 1001] -- COMMAND ...
+    python tests/grader/hosts.py --host user-restricted-nolandlock [--uid 1001] [--caps setuid,...] -- COMMAND ...
 
 must start as root on Linux. A host is ``<who>-<namespaces>-<landlock>``:
 
@@ -42,6 +42,13 @@ USER_UID = 1001
 PIDS_MAX = 2048
 MEMORY_MAX = 8 * 2**30
 
+CAPABILITIES = ("chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid", "setuid", "setpcap",
+                "linux_immutable", "net_bind_service", "net_broadcast", "net_admin", "net_raw", "ipc_lock",
+                "ipc_owner", "sys_module", "sys_rawio", "sys_chroot", "sys_ptrace", "sys_pacct", "sys_admin",
+                "sys_boot", "sys_nice", "sys_resource", "sys_time", "sys_tty_config", "mknod", "lease",
+                "audit_write", "audit_control", "setfcap", "mac_override", "mac_admin", "syslog", "wake_alarm",
+                "block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore")  # by number
+PR_CAPBSET_DROP = 24
 CLONE_NEWNS = 0x00020000
 MS_BIND, MS_REC, MS_PRIVATE, MS_MOVE = 4096, 1 << 14, 1 << 18, 8192
 
@@ -165,8 +172,23 @@ def sweep_all() -> None:
             sweep(sorted(parent.glob("autograder-hosts-*")))
 
 
-def become(host: str, uid: int) -> None:
-    """Turn this (root) process into ``host``'s user, with ``host``'s restrictions."""
+def keep_only(capabilities: list[str]) -> None:
+    """Drop every capability but ``capabilities`` from the bounding set: root then has only those
+    after the next exec (as in ``docker run --cap-drop ALL --cap-add ...``)."""
+    unknown = set(capabilities) - set(CAPABILITIES)
+    if unknown:
+        raise SystemExit(f"hosts.py: unknown capabilities {sorted(unknown)}")
+    libc = _libc()
+    last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
+    for number in range(last + 1):
+        name = CAPABILITIES[number] if number < len(CAPABILITIES) else ""
+        if name not in capabilities:
+            _check(libc.prctl(PR_CAPBSET_DROP, number, 0, 0, 0), f"drop capability {name or number}")
+
+
+def become(host: str, uid: int, capabilities: list[str] | None = None) -> None:
+    """Turn this (root) process into ``host``'s user, with ``host``'s restrictions (and, for root,
+    only ``capabilities`` when given)."""
     who, namespaces, landlock = host.split("-")
     seccomp = _seccomp()
     if seccomp.machine() is None:
@@ -179,6 +201,8 @@ def become(host: str, uid: int) -> None:
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
+    elif capabilities is not None:
+        keep_only(capabilities)
     seccomp.install(seccomp.host_filter(namespaces, landlock == "landlock"))
 
 
@@ -186,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", required=True, choices=HOSTS)
     parser.add_argument("--uid", type=int, default=USER_UID, help="the ordinary user's uid (default 1001)")
+    parser.add_argument("--caps", help="root hosts: the only capabilities kept, comma-separated (e.g. setuid,kill)")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -199,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         os.close(go_write)
         os.read(go_read, 1)
         try:
-            become(args.host, args.uid)
+            become(args.host, args.uid, args.caps.split(",") if args.caps else None)
             os.execvp(command[0], command)
         except BaseException as error:  # report, then end the child
             print(f"hosts.py: {error}", file=sys.stderr)
