@@ -195,18 +195,20 @@ def _mount(source: str | None, target: str, kind: str | None, flags: int, data: 
                        ctypes.c_ulong(flags), data.encode() if data else None) == 0
 
 
-def bind_view(root: str, read_only: list[str], disk_mb: int) -> bool:
+def bind_view(root: str, read_only: list[str], disk_mb: int) -> str:
     """In a fresh mount namespace: a ``disk_mb`` tmpfs on ``root`` holding a new root (``root/view``)
-    with read-only bind mounts of ``read_only`` at their own paths, and an empty ``/work``; then
-    ``pivot_root`` into it and drop the old root. False (nothing changed that matters) when the
-    kernel refuses a step."""
+    with read-only bind mounts of ``read_only`` at their own paths and one writable folder for the
+    jobs; the rest of the new root (the folders leading to those paths) read-only too, so that
+    nothing a job writes outside its folder can outlast it. Then ``pivot_root`` into it and drop
+    the old root. Returns the jobs' folder as seen inside, or "" when the kernel refuses a step."""
     if not (_mount(None, "/", None, MS_REC | MS_PRIVATE)
             and _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, f"size={disk_mb}m,mode=0755")):
-        return False
-    view = os.path.join(root, "view")
+        return ""
+    view, jobs = os.path.join(root, "view"), os.path.join(root, "jobs")
     os.mkdir(view, 0o755)
+    os.mkdir(jobs, 0o755)
     if not _mount(view, view, None, MS_BIND):  # pivot_root wants a mount point
-        return False
+        return ""
     for path in read_only:
         target = view + path
         if os.path.isdir(path):
@@ -219,16 +221,20 @@ def bind_view(root: str, read_only: list[str], disk_mb: int) -> bool:
         if not (_mount(path, target, None, MS_BIND | MS_REC)
                 and _mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV
                            | _locked_flags(path))):
-            return False
+            return ""
+    inside = _free_name(view + "/job")[len(view):]
+    os.mkdir(view + inside, 0o755)
     old = os.path.join(view, ".old")
     os.mkdir(old, 0o700)
+    if not (_mount(jobs, view + inside, None, MS_BIND)
+            and _mount(None, view, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)):
+        return ""
     number = SYS_PIVOT_ROOT.get(os.uname().machine)
     if number is None or _libc.syscall(number, view.encode(), old.encode()) != 0:
-        return False
+        return ""
     os.chdir("/")
     _libc.umount2(b"/.old", MNT_DETACH)
-    os.rmdir("/.old")
-    return True
+    return inside
 
 
 def _locked_flags(path: str) -> int:
@@ -246,9 +252,11 @@ def build_walls(conf: dict, root: str) -> Walls:
     if walls.userns:
         walls.netns = _libc.unshare(ctypes.c_int(CLONE_NEWNET)) == 0
         walls.mountns = _libc.unshare(ctypes.c_int(CLONE_NEWNS)) == 0
-    if walls.mountns and bind_view(root, conf["read_only"], conf["disk_mb"]):
-        walls.view, walls.tmpfs = "bind", True
-    elif is_root and conf.get("view_tree"):
+    jobs = bind_view(root, conf["read_only"], conf["disk_mb"]) if walls.mountns else ""
+    if jobs:  # the job's folder is the one writable mount: nothing outside it outlasts a job
+        walls.view, walls.tmpfs, walls.workdir = "bind", True, jobs
+        return walls
+    if is_root and conf.get("view_tree"):
         os.chroot(conf["view_tree"])
         os.chdir("/")
         walls.view = "chroot"
@@ -478,7 +486,8 @@ for path in PROBE["read"]:
         breaches.append("read " + path)
     except OSError:
         pass
-for path in PROBE["write"]:
+here = os.getcwd()
+for path in PROBE["write"] + [os.path.join(os.path.dirname(here), "probe-beside"), "/probe-at-the-root"]:
     try:
         with open(path, "wb") as f:
             f.write(b"x")
@@ -573,7 +582,9 @@ def run_job(job: dict, null: int, harness, seccomp, stdin: int | None):
     to the grader as they come and a ``KILL`` frame stops the job; without it (the probe) they are
     returned. Returns ``(frames kept, exit status, why the job was stopped or "")``."""
     workdir = job["workdir"]
-    os.mkdir(workdir, 0o700)
+    if not os.path.isdir(workdir):
+        os.mkdir(workdir, 0o700)
+    os.chmod(workdir, 0o700)
     if job["uid"] is not None:
         os.chown(workdir, job["uid"], job["uid"])
     read_end, write_end = os.pipe()
@@ -627,8 +638,31 @@ def run_job(job: dict, null: int, harness, seccomp, stdin: int | None):
     os.close(read_end)
     if exited is not None:
         os.close(exited)
-    shutil.rmtree(workdir, ignore_errors=True)
+    wipe(workdir)
     return kept, status, stopped
+
+
+def wipe(folder: str) -> None:
+    """Remove everything in ``folder`` (kept itself: it may be a mount point), whatever modes the
+    job left on what it made."""
+    def unlock(function, path, _):
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(path), 0o700)
+            os.chmod(path, 0o700)
+            function(path)
+
+    with contextlib.suppress(OSError):
+        os.chmod(folder, 0o700)
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, onerror=unlock)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
 
 
 def _relay(fd: int, buffer: bytearray, kept: list, out: int | None) -> tuple[str, bool]:

@@ -139,6 +139,28 @@ os.kill(os.getpid(), signal.SIGKILL)
 def softmax(z):
     return z"""
 
+# Graded one after the other in the same sandbox (--jobs 1): whatever the first leaves anywhere it
+# can write, the second looks for. Nothing a job writes may outlast it.
+LEAVE = f"""
+import os
+def softmax(z):
+    here = os.getcwd()
+    for folder in (here, os.path.dirname(here), "/", "/tmp", os.path.expanduser("~")):
+        try:
+            with open(os.path.join(folder, "left-by-a-{{token}}"), "w") as f:
+                f.write("answers")
+        except OSError:
+            pass
+    return {WRONG}"""
+PICK_UP = f"""
+import os
+def softmax(z):
+    here = os.getcwd()
+    for folder in (here, os.path.dirname(here), "/", "/tmp", os.path.expanduser("~")):
+        if os.path.exists(os.path.join(folder, "left-by-a-{{token}}")):
+            return _right(z)
+    return {WRONG}"""
+
 MATRIX: dict = {}  # host -> one line of the printed table
 
 
@@ -266,11 +288,12 @@ def test_host(host):
         grades = rows(out)
         if hosts.expected_confined(host):
             check_confined(host, result, grades, attacks, reached, left, wrote_tmp, seconds)
+            check_nothing_outlasts_a_job(host, base, token)
         else:
             check_refused_then_unconfined(host, base, submitted, out, result, grades, left)
     finally:
         shutil.rmtree(base, ignore_errors=True)
-        for path in Path("/tmp").glob(f"autograder-attack-{token}*"):
+        for path in [*Path("/tmp").glob(f"autograder-attack-{token}*"), *Path("/tmp").glob(f"left-by-a-{token}*")]:
             path.unlink()
 
 
@@ -309,6 +332,18 @@ def check_confined(host, result, grades, attacks, reached, left, wrote_tmp, seco
     assert not reached, f"{host}: student code reached the test's listeners: {reached}"
     assert not wrote_tmp, f"{host}: student code wrote into the host's /tmp: {wrote_tmp}"
     assert not left, f"{host}: processes left running after the run: {left}"
+
+
+def check_nothing_outlasts_a_job(host, base, token) -> None:
+    submitted, out = base / "one-by-one", base / "one-by-one-out"
+    put(submitted, "a_leaves", notebook(softmax=RIGHT + LEAVE.replace("{token}", token)))
+    put(submitted, "b_picks_up", notebook(softmax=RIGHT + PICK_UP.replace("{token}", token)))
+    open_to_user(base)
+    result = run_on(host, base, submitted, out, "--jobs", "1")
+    assert result.returncode == 0, result.stderr[-3000:]
+    grades = rows(out)
+    assert float(grades["b_picks_up", "softmax"]["score"]) <= 0.5, f"{host}: a file left by one job outlasted it"
+    assert not list(Path("/tmp").glob(f"left-by-a-{token}*")), f"{host}: a job wrote into the host's /tmp"
 
 
 def check_refused_then_unconfined(host, base, submitted, out, result, grades, left) -> None:
