@@ -19,7 +19,7 @@ from ..checks import new_seed
 from .check import grade_submission, make_plan, rows_for
 from .isolation import HostNotConfined, check_host
 from .load import InstructorError, find_submissions, load_assignment, student_folders
-from .record import Gradebook
+from .record import Gradebook, GradingIncomplete
 from .report import progress, write_csv
 from .sandbox import Limits, Sandbox, Slot, slots_folder
 
@@ -197,6 +197,3 @@ def _run(todo, plan, source, book, jobs, limits, conf, isolation) -> None:
                                 f"{failed[0] if failed else 'unknown'}); each has rows with status error in "
                                 "grades.csv. Rerun the same command to grade them.")
 
-
-class GradingIncomplete(Exception):
-    """The run stopped before every submission was graded (the gradebook keeps what was done)."""

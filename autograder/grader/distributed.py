@@ -34,7 +34,7 @@ from pathlib import Path
 from .check import Plan, grade_submission, rows_for
 from .isolation import Isolation, check_host
 from .load import Assignment, InstructorError, Submission
-from .record import Gradebook, Part, Row
+from .record import Gradebook, GradingIncomplete, Part, Row
 from .report import progress
 from .sandbox import Limits, Sandbox, Slot, slots_folder
 
@@ -153,8 +153,6 @@ def run_dask(address: str, todo: list[tuple[Submission, str]], plan: Plan, sourc
     :meth:`Gradebook.record` calls as the local run). Returns the isolation in force on the workers
     (as the local run does); raises ``GradingIncomplete`` when some submissions could not be graded
     and :class:`InstructorError` when the scheduler cannot be reached."""
-    from . import GradingIncomplete
-
     try:
         from distributed import Client, as_completed
     except ImportError:

@@ -64,6 +64,10 @@ CREATE TABLE IF NOT EXISTS parts (
 STATUSES = ("ok", "wrong", "error", "timeout", "memory", "missing", "invalid")
 
 
+class GradingIncomplete(Exception):
+    """The run stopped before every submission was graded (the gradebook keeps what was done)."""
+
+
 @dataclass(frozen=True)
 class Part:
     """One partial-credit part of one graded cell (what the feedback pages list)."""

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..grader.record import Part, Row
 from ..grader.report import number
+from .gradebooks import ExportError, read_gradebook
 
 __all__ = ["VISIBILITIES", "results_json", "write_json", "write_results"]
 
@@ -105,11 +106,9 @@ def write_results(out_dir: Path, assignment: str, path: Path, student: str = "su
 
     ``out_dir`` is a grading output folder (``python -m autograder grade ASSIGNMENT --out
     OUTDIR``) holding ``gradebook.sqlite``, which is opened read-only. Returns the dict written.
-    Raises :class:`autograder.instructor.export.ExportError` when the gradebook is missing,
+    Raises :class:`autograder.instructor.gradebooks.ExportError` when the gradebook is missing,
     unreadable, or has no rows for that student and assignment.
     """
-    from .export import ExportError, read_gradebook
-
     book = read_gradebook(Path(out_dir) / "gradebook.sqlite")
     rows = [r for r in book.rows if r.assignment == assignment and r.student == student]
     if not rows:
@@ -131,8 +130,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--student", default="submission", help="student folder name (default: submission)")
     parser.add_argument("--visibility", default="visible", choices=VISIBILITIES)
     args = parser.parse_args(argv)
-    from .export import ExportError
-
     try:
         data = write_results(args.out, args.assignment, args.results, args.student, args.visibility)
     except (ExportError, ValueError) as error:
