@@ -1,8 +1,10 @@
 """Random inputs for the checks: float64, seeded, with the sizes every check covers.
 
-Sizes always include a batch of one (``m = 1``), a single time step (``T = 1``), and non-square
-weights (``n_x != n_h != n_y``) so that a transposed matrix fails loudly, plus one square case
-(``n_x = n_h = n_y``) where a transposed matrix still runs and can be recognised by its values.
+Sizes always include a batch of one (``m = 1``), a single time step (``T = 1``), one input
+(``n_x = 1``), one hidden unit (``n_h = 1``), all of them at once, non-square weights
+(``n_x != n_h != n_y``) so that a transposed matrix fails loudly, and one square case
+(``n_x = n_h = n_y``) where a transposed matrix still runs and can be recognised by its values. A
+size of one is where ``np.squeeze`` and a lost ``keepdims`` break code that works elsewhere.
 Biases are drawn non-zero so that a missing bias changes the answer.
 """
 
@@ -10,12 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 
-# (n_x, n_h, n_y, m, T); labels are what messages show
+# (n_x, n_h, n_y, m, T); labels are what messages show. The first case's sizes all differ, so a
+# wrong shape in it can be named in the book's symbols ((n_h, m) and not (n_x, m)).
 SIZES = [
-    (3, 5, 4, 4, 6),
+    (3, 5, 4, 6, 7),
     (4, 3, 2, 1, 1),
     (2, 6, 3, 1, 5),
     (4, 4, 4, 3, 3),  # square: a transposed weight runs, and is recognised by its values
+    (1, 4, 3, 2, 5),  # one input
+    (3, 1, 2, 5, 4),  # one hidden unit
+    (1, 1, 1, 1, 1),  # a size of one everywhere
 ]
 
 

@@ -42,7 +42,8 @@ def test_exercises_in_sync(nbgrader_course):
         stale = [str(f) for f in sorted(made_files) if (made / f).read_bytes() != (committed / f).read_bytes()]
         assert not stale, f"{assignment}: out of date: {stale}; {fix}"
     released = {p.name for p in (ROOT / "exercises").iterdir() if p.is_dir()}
-    assert released <= set(os.listdir(SOLUTIONS)), f"exercises without a source: {sorted(released - set(os.listdir(SOLUTIONS)))}"
+    orphans = sorted(released - set(os.listdir(SOLUTIONS)))
+    assert not orphans, f"exercises without a source: {orphans}"
 
 
 @pytest.mark.parametrize("assignment,notebook", NOTEBOOKS)
@@ -94,7 +95,8 @@ def test_solution_runs_clean_and_fast(assignment, notebook, tmp_path):
         grade = cell.get("metadata", {}).get("nbgrader", {})
         for out in cell.get("outputs", []):
             assert out.output_type != "error", f"{grade.get('grade_id')}: {out.get('ename')}: {out.get('evalue')}"
-            assert not (out.output_type == "stream" and out.name == "stderr"), f"{grade.get('grade_id')} wrote to stderr"
+            assert not (out.output_type == "stream" and out.name == "stderr"), \
+                f"{grade.get('grade_id')} wrote to stderr"
         if grade.get("grade"):
             results = [o for o in cell.outputs if o.output_type == "execute_result"]
             assert results and float(results[0].data["text/plain"]) == grade["points"], \

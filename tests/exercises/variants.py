@@ -17,7 +17,8 @@ def assert_diagnosed(name: str, fn, *fragments: str, partial: bool = True) -> Ch
         if partial:
             assert 0 < result.score < result.max_score, f"seed {seed}: expected partial credit\n{result.report()}"
         else:
-            assert result.score < result.max_score, f"seed {seed}: a wrong function scored full marks\n{result.report()}"
+            assert result.score < result.max_score, \
+                f"seed {seed}: a wrong function scored full marks\n{result.report()}"
         messages = " | ".join(p.message for p in result.parts if p.status != "ok")
         for fragment in fragments:
             assert fragment in messages, f"seed {seed}: diagnosis {fragment!r} missing\n{result.report()}"
