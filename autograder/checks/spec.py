@@ -16,6 +16,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .diagnose import (
+    case_pattern,
+    explain_core_mismatch,
+    explain_error,
+    explain_shape,
+    explain_time,
+    known_shapes,
+    sizes_of,
+)
 from .harness import Outcome
 
 RTOL, ATOL = 1e-6, 1e-9  # the stated tolerance: |student - reference| <= ATOL + RTOL |reference|
@@ -35,6 +44,14 @@ class Diagnosis(str):
     """A failure reason that names a known mistake (preferred over other reasons in reports)."""
 
 
+class Hint(str):
+    """A failure reason that says where the error is (which steps, which shapes) without naming
+    one mistake: preferred over a bare "wrong", after a :class:`Diagnosis`."""
+
+
+NOT_ATTEMPTED = "NotImplementedError"
+
+
 @dataclass
 class Mistake:
     """A known wrong answer: ``answer(case)`` is what the mistaken function returns (plain data, the
@@ -51,14 +68,18 @@ class PartResult:
     max_score: float
     status: str  # ok, wrong, error, timeout, memory, invalid
     message: str = ""
+    kind: str = ""  # "diagnosis", "hint", or "" for a plain failure
+    reason: str = ""  # the message without the case it failed on
 
 
 @dataclass
 class CheckResult:
-    """The result of one check: the parts and their sum, with the seed that made the inputs."""
+    """The result of one check: the parts and their sum, with the seed that made the inputs, and
+    ``notes``: what the check says about the failures together (which gradients are right ...)."""
     name: str
     seed: int
     parts: list[PartResult]
+    notes: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -78,13 +99,35 @@ class CheckResult:
         return "ok"
 
     @property
+    def not_attempted(self) -> bool:
+        """Every part failed because the placeholder still raises NotImplementedError."""
+        failed = [p for p in self.parts if p.status != "ok"]
+        return bool(failed) and len(failed) == len(self.parts) and all(
+            p.status == "error" and NOT_ATTEMPTED in p.reason for p in failed)
+
+    @property
     def message(self) -> str:
-        """One line: the first failed part's message (and how many others failed)."""
+        """One line: every distinct diagnosis among the failed parts (then the hints, then the
+        first plain failure), the check's notes, and how many other parts failed."""
         failed = [p for p in self.parts if p.status != "ok"]
         if not failed:
             return "all checks passed"
-        more = f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""
-        return f"{failed[0].part}: {failed[0].message}{more}"
+        if self.not_attempted:
+            return "not attempted: the function still raises NotImplementedError (write it in place of the placeholder)"
+        shown, seen = [], set()
+        for kind in ("diagnosis", "hint"):
+            for p in failed:
+                core = p.reason.split(" is wrong: ", 1)[-1]  # "h is wrong: X" and "cache.h is wrong: X" say X once
+                if p.kind == kind and core not in seen:
+                    seen.add(core)
+                    shown.append(p)
+        if not shown:
+            shown = [failed[0]]
+        text = "; ".join(f"{p.part}: {p.message}" for p in shown)
+        if self.notes:
+            text += " -- " + "; ".join(self.notes)
+        others = len(failed) - len(shown)
+        return text + (f" (+{others} more)" if others else "")
 
     def report(self) -> str:
         lines = [f"{self.name}: {self.score:g} / {self.max_score:g} points  (random inputs, seed {self.seed})"]
@@ -172,7 +215,7 @@ def generic_hint(got, want) -> str | None:
         return "the values are shifted by one time step (off by one in time)"
     flat_w, flat_g = want.ravel(), got.ravel()
     denom = float(flat_w @ flat_w)
-    if denom > 0:
+    if denom > 0 and want.size >= 4:  # any two single numbers are "a constant factor" apart
         factor = float(flat_g @ flat_w) / denom
         if abs(factor) > 1e-12 and not np.isclose(factor, 1.0, rtol=1e-6) and close(got, factor * want):
             return f"the values are the right ones times a constant factor ({factor:.4g})"
@@ -209,7 +252,9 @@ class Shape(Part):
         if not isinstance(got, np.ndarray):
             return f"{check_name(self.path)} is a {type(got).__name__}; expected a NumPy array"
         if got.shape != expected.shape:
-            return value_problem(check_name(self.path), got, expected)
+            story = explain_shape(check_name(self.path), got.shape, expected.shape, sizes_of(case.label),
+                                  check.known(case))
+            return Diagnosis(story) if story else value_problem(check_name(self.path), got, expected)
         return None
 
 
@@ -247,8 +292,20 @@ class Values(Part):
         diagnosis = check.diagnose(case, path, got, expected)
         if diagnosis:
             return Diagnosis(f"{name} is wrong: {diagnosis}")
-        return problem or f"{name} is wrong (beyond the tolerance rtol={self.rtol:g}, atol={self.atol:g})" \
-            + (f"; {hint}" if (hint := generic_hint(got, expected)) else "")
+        if problem is None:
+            found = check.inspect(case, path, got, expected)
+            if found:
+                return Diagnosis(f"{name} is wrong: {found}")
+        if isinstance(got, np.ndarray) and isinstance(expected, np.ndarray) and got.shape != expected.shape:
+            story = explain_shape(name, got.shape, expected.shape, sizes_of(case.label), check.known(case))
+            if story:
+                return Diagnosis(story)
+        if problem:
+            return problem
+        if (hint := generic_hint(got, expected)) or (hint := explain_time(name, got, expected, self.rtol, self.atol,
+                                                                          check.backward)):
+            return Hint(hint)
+        return f"{name} is wrong (beyond the tolerance rtol={self.rtol:g}, atol={self.atol:g})"
 
 
 class Keys(Part):
@@ -274,17 +331,21 @@ class Keys(Part):
 
 class NoSideEffects(Part):
     """The function leaves its arguments unchanged and returns new arrays, not views of them (a
-    caller that later changes the result would otherwise change its own inputs)."""
+    caller that later changes the result would otherwise change its own inputs). ``views``: the
+    result may hold the inputs themselves (a forward pass's cache keeps its inputs)."""
 
-    def __init__(self, points: float, title: str = "inputs left unchanged", when=None):
+    def __init__(self, points: float, title: str = "inputs left unchanged", when=None, views: bool = False):
         super().__init__(title, points, when)
+        self.views = views
 
     def judge(self, check, case, outcome, want):
         if outcome.mutated:
-            return f"the function changed its input in place ({', '.join(outcome.mutated[:3])}); work on a copy"
-        if outcome.aliased:
-            return ("the result shares memory with an input (a view, not a new array): a caller who "
-                    "changes one changes the other; return a copy")
+            return Diagnosis(f"the function changed its input in place ({', '.join(outcome.mutated[:3])}): "
+                             "the caller's arrays must stay as they were, so compute new arrays (a = a + b, "
+                             "not a += b; no x[...] = on an argument)")
+        if outcome.aliased and not self.views:
+            return Diagnosis("the result shares memory with an input (a view, not a new array): a caller who "
+                             "changes one changes the other; return a copy")
         return None
 
 
@@ -330,6 +391,8 @@ class Check:
     returns: tuple | None = None
     parts: tuple[Part, ...] = ()
     timeout: float = 5.0  # seconds per call; the functions run in milliseconds
+    arg_names: tuple[str, ...] = ()  # the function's parameters, to name arrays in messages
+    backward: bool = False  # runs from the last time step to the first (for the time diagnosis)
 
     def cases(self, rng: np.random.Generator) -> list[Case]:
         raise NotImplementedError
@@ -356,6 +419,33 @@ class Check:
             return get(value, path)
         except LookupError:
             return Missing(f"the result has no {check_name(path)}")
+
+    def known(self, case: Case) -> dict[str, tuple]:
+        """The shapes of the case's input arrays, by name (for messages about shapes)."""
+        return known_shapes(case.args, self.arg_names)
+
+    def explain_failure(self, case: Case, outcome: Outcome) -> str:
+        """The message of a call that raised (or stopped), with its shapes in the book's symbols
+        when that says which array is to blame (then it is a :class:`Diagnosis`)."""
+        if outcome.status != "error" or NOT_ATTEMPTED in outcome.message:
+            return outcome.message
+        known = self.known(case)
+        story = explain_error(outcome.message, sizes_of(case.label), known) or explain_core_mismatch(
+            outcome.message, sizes_of(case.label), any(len(s) == 3 for s in known.values()))
+        if not story:
+            return outcome.message
+        if "transposed" in story:
+            return Diagnosis(f"{story} ({outcome.message})")
+        return Hint(f"{outcome.message}: {story}")
+
+    def inspect(self, case: Case, path: tuple, got, expected) -> str | None:
+        """What the wrong value at ``path`` shows by itself, beyond the known mistakes (override:
+        e.g. columns that should sum to 1, or which terms a pre-activation is made of)."""
+        return None
+
+    def notes(self, results: list[PartResult]) -> list[str]:
+        """What the failed parts say together (override: e.g. which gradients are right)."""
+        return []
 
     def reference_named(self, case):
         want = self.expected(case)
@@ -404,29 +494,40 @@ class Check:
         results = []
         for part in self.parts:
             failures = []  # (status, reason, case) for every case where the part fails
+            applicable = []
             for case, outcome, want in zip(cases, outcomes, wants):
                 if not part.applies(case):
                     continue
+                applicable.append(case)
                 if outcome.status != "ok":
-                    failures.append((outcome.status, outcome.message, case))
+                    failures.append((outcome.status, self.explain_failure(case, outcome), case))
                     continue
                 reason = part.judge(self, case, outcome, want)
                 if reason:
                     failures.append(("wrong", reason, case))
-            results.append(self._part_result(part, failures))
-        return CheckResult(self.name, seed, results)
+            pattern = case_pattern([f[2] for f in failures], [c for c in applicable
+                                                               if all(c is not f[2] for f in failures)])
+            results.append(self._part_result(part, failures, pattern))
+        return CheckResult(self.name, seed, results, self.notes(results))
 
     @staticmethod
-    def _part_result(part: Part, failures: list) -> PartResult:
+    def _part_result(part: Part, failures: list, pattern: str | None = None) -> PartResult:
         """Full points, or none with the most telling failure: a named mistake beats an error
         (a transposed matrix raises on non-square sizes but is recognised on the square one)."""
         if not failures:
             return PartResult(part.title, part.points, part.points, "ok")
-        status, reason, case = next((f for f in failures if isinstance(f[1], Diagnosis)), failures[0])
+        status, reason, case = next((f for f in failures if isinstance(f[1], Diagnosis)),
+                                    next((f for f in failures if isinstance(f[1], Hint)), failures[0]))
+        if pattern:  # right on some cases, wrong on others that have something in common
+            reason = type(reason)(f"{reason} ({pattern})") if isinstance(reason, (Diagnosis, Hint)) \
+                else Hint(f"{reason} ({pattern})")
         message = f"{reason} [case {case.label}]"
         errors = [f for f in failures if f[0] != "wrong" and f[2] is not case]
-        if isinstance(reason, Diagnosis) and errors:
-            message += f"; on {len(errors)} other case(s) it {errors[0][1].removeprefix('the function ')}"
-        return PartResult(part.title, 0.0, part.points, status, message)
+        if isinstance(reason, (Diagnosis, Hint)) and errors:
+            other = str(errors[0][1]).removeprefix("the function ")
+            message += (f"; on {len(errors)} other case(s) it {other}" if other.startswith(("raised", "did", "was"))
+                        else f"; on {len(errors)} other case(s): {other}")
+        kind = "diagnosis" if isinstance(reason, Diagnosis) else "hint" if isinstance(reason, Hint) else ""
+        return PartResult(part.title, 0.0, part.points, status, message, kind, str(reason))
 
 

@@ -128,7 +128,7 @@ def test_a_check_survives_a_monkeypatched_allclose():
         result = run_check("softmax", cheat, seed=0)
     finally:
         np.allclose, np.isclose = original, original_isclose
-    assert result.score == 0.5  # the shape is right, every value is wrong
+    assert result.score == 0.75  # the shape is right and z is left unchanged; every value is wrong
 
 
 def test_changes_to_list_and_dict_arguments_are_reported():
