@@ -72,9 +72,10 @@ class Unchanged(Part):
 
     def judge(self, check, case, outcome, want):
         if outcome.mutated:
-            return f"{self.message} (changed: {', '.join(outcome.mutated[:3])})"
+            return Diagnosis(f"{self.message} (changed: {', '.join(outcome.mutated[:3])})")
         if outcome.aliased:
-            return "a returned array shares memory with an input (a view, not a new array): return new arrays"
+            return Diagnosis("a returned array shares memory with an input (a view, not a new array): return new "
+                             "arrays")
         return None
 
 
@@ -92,7 +93,8 @@ def _log_softmax(z, axis=0):
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
-def _sce(z, y, mask=None, *, use_mask=True, divide="N", dz_divide=True, sign=1.0, subtract=True, axis=0):
+def _sce(z, y, mask=None, *, use_mask=True, divide="N", dz_divide=True, sign=1.0, subtract=True, axis=0,
+         onehot="right"):
     """Mean cross-entropy and its gradient, with switches for the typical slips: ``use_mask`` off
     (padding counted); ``divide`` by ``N`` (right), ``all`` (m T), ``m`` or ``none`` (a sum);
     ``dz_divide`` off (the mean's factor missing from dz); the ``sign`` of dz; ``subtract`` off
@@ -103,7 +105,9 @@ def _sce(z, y, mask=None, *, use_mask=True, divide="N", dz_divide=True, sign=1.0
     n = {"N": weights.sum(), "all": float(y.size), "m": float(y.shape[0]), "none": 1.0}[divide]
     loss = -(picked * weights).sum() / n
     dz = np.exp(log_p)
-    if subtract:
+    if subtract and onehot == "reshaped":  # np.eye(n_y)[y] is (m, T, n_y); reshaping it to (n_y, m, T) scrambles it
+        dz = dz - np.eye(z.shape[0])[y].reshape(z.shape)
+    elif subtract:
         np.put_along_axis(dz, y[None], np.take_along_axis(dz, y[None], axis=0) - 1.0, axis=0)
     dz = sign * dz * weights
     if dz_divide:
@@ -201,6 +205,9 @@ class SoftmaxCrossEntropy(Check):
                       variant(sign=-1.0)),
             Mistake("no one-hot", "dz is the softmax alone: subtract 1 at each position's target class, "
                       "dz = yhat - onehot(y)", variant(subtract=False)),
+            Mistake("one-hot reshaped", "the one-hot is laid out wrong: np.eye(n_y)[y] has shape (m, T, n_y), and "
+                      "reshaping it to (n_y, m, T) scrambles it; move its last axis to the front (np.moveaxis(., -1, "
+                      "0)) or subtract 1 at each target with np.put_along_axis", variant(onehot="reshaped")),
             Mistake("wrong axis", "the softmax is taken over the wrong axis: the classes are axis 0 of z",
                       variant(axis=-1)),
         ]
@@ -322,7 +329,7 @@ SEQ_GRADS = ("dx", "dh0", "dU", "dW", "db")
 
 
 def _bptt(case, deriv="1-h^2", keep="all", dW_state="prev", recurrent=True, inside=True, W_T=True, U_T=True,
-          dh0="W^T da"):
+          dh0="W^T da", order="backward"):
     """BPTT with switches: ``keep`` the terms of ``all`` steps (right) or only the ``first`` or
     ``last``; ``dW_state`` the ``prev`` state (right), the ``current`` one, or ``wrap``
     (``h[:, :, t-1]`` also at t = 0, where Python wraps around); ``recurrent`` off (no gradient
@@ -336,7 +343,7 @@ def _bptt(case, deriv="1-h^2", keep="all", dW_state="prev", recurrent=True, insi
     back = p["W"].T if W_T else p["W"]
     carry = np.zeros(h0.shape)
     da = carry
-    for t in reversed(range(T)):
+    for t in (reversed(range(T)) if order == "backward" else range(T)):
         local = _local(deriv, h[:, :, t], x[:, :, t], prev[t], p)
         incoming = carry if recurrent else 0.0
         da = (dh[:, :, t] + incoming) * local if inside else dh[:, :, t] * local + incoming
@@ -408,6 +415,9 @@ class RnnBackward(Check):
                       lambda c: _bptt(c, U_T=False) if square(c) else None),
             Mistake("dh0 is da", "dh0 is W^T da^{<1>}, the gradient that reaches h0 through W, not da^{<1>} itself",
                       lambda c: _bptt(c, dh0="da")),
+            Mistake("forward in time", "the loop runs forward in time: backpropagation starts at the last step, "
+                      "t = T-1, and goes back to t = 0, so that each step receives the gradient of the step after it",
+                      lambda c: _bptt(c, order="forward")),
         ]
 
 
@@ -420,8 +430,11 @@ def _out_backward(case, keep="all", V_T=True, dV_T=False, dc="sum", mean=False):
     dz, cache = case.args
     h, V = cache["h"], cache["params"]["V"]
     T = h.shape[2]
-    steps = {"all": range(T), "first": [0], "last": [T - 1]}[keep]
-    dV = sum(dz[:, :, t] @ h[:, :, t].T for t in steps)
+    if keep == "sums":
+        dV = dz.sum(axis=2) @ h.sum(axis=2).T
+    else:
+        steps = {"all": range(T), "first": [0], "last": [T - 1]}[keep]
+        dV = sum(dz[:, :, t] @ h[:, :, t].T for t in steps)
     dcs = {"sum": dz.sum(axis=(1, 2))[:, None], "flat": dz.sum(axis=(1, 2)), "time": dz.sum(axis=1),
            "last": dz[:, :, -1].sum(axis=1, keepdims=True)}[dc]
     scale = 1.0 / (dz.shape[1] * T) if mean else 1.0
@@ -460,6 +473,9 @@ class OutputBackward(Check):
         return [
             Mistake("dV last step", ONE_STEP.format("last"), lambda c: _out_backward(c, keep="last")),
             Mistake("dV first step", ONE_STEP.format("first"), lambda c: _out_backward(c, keep="first")),
+            Mistake("dV product of sums", "dV multiplies dz summed over time by h summed over time: it is the sum of "
+                      "each step's own product, sum_t dz^{<t>} h^{<t>T} (pair dz and h of the same step)",
+                      lambda c: _out_backward(c, keep="sums")),
             Mistake("V not transposed", "the gradient goes back through V transposed: dh = V^T dz",
                       lambda c: _out_backward(c, V_T=False) if square(c) else None),
             Mistake("dV transposed", "dV is transposed: dV = sum_t dz^{<t>} h^{<t>T}, of shape (n_y, n_h)",
@@ -525,6 +541,9 @@ def _error(analytic, numeric, kind="max"):
     if kind == "entrywise":
         scale = np.maximum(np.abs(a), np.abs(n))
         return float(np.max(np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)))
+    if kind == "mean entrywise":
+        scale = np.abs(a) + np.abs(n)
+        return float(np.mean(np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)))
     raise ValueError(kind)
 
 
@@ -544,6 +563,8 @@ FORMULA_SLIPS = {
     "absolute": "the error is absolute, not relative: divide max|g - n| by max(max|g|, max|n|)",
     "entrywise": "each entry is divided by its own size: divide the largest difference by the largest entry, "
                  "max|g - n| / max(max|g|, max|n|)",
+    "mean entrywise": "the error is the mean of each entry's own relative error: use the largest entrywise "
+                      "difference over the largest entry, max|g - n| / max(max|g|, max|n|)",
 }
 
 
@@ -781,23 +802,107 @@ def _sums_at_least(threshold):
     return rule
 
 
+INITIAL, EARLY = "initial", "early"  # the cases that ask for 0 and a few steps: how training starts
+EARLY_STEPS = 10
+
+
+def _trained(case) -> bool:
+    return not (case.info.get(INITIAL) or case.info.get(EARLY))
+
+
+def _fresh_loss(p: dict, seed: int) -> float:
+    """Mean cross-entropy of parameters ``p`` on 500 fresh 8-bit additions (the reference's passes)."""
+    x, y = binary_addition(500, N_BITS, rng=np.random.default_rng(seed))
+    with np.errstate(all="ignore"):
+        h, _ = ref.rnn_forward(x, np.zeros((p["W"].shape[0], x.shape[1])), p)
+        return float(ref.softmax_cross_entropy(ref.output_forward(h, p)[0], y)[0])
+
+
+def _params_of(outcome):
+    p = _trained_params(outcome.value) if outcome is not None and outcome.status == "ok" else None
+    return p if isinstance(p, dict) else None
+
+
+def training_story(trained, initial, early, case) -> str | None:
+    """What the parameters at 0, a few and all steps say about a run that did not learn: which
+    parameters never changed, and how the loss on fresh sums moved (up from the start: a sign
+    error; down, then up: steps that grow; stuck at ln 2: a gradient without the targets; up a
+    little: a model that fits one batch), or weights that blew up."""
+    after, before, soon = _params_of(trained), _params_of(initial), _params_of(early)
+    if after is None:
+        return None
+    largest = max(float(np.abs(v).max()) for v in after.values())
+    if largest > 50:
+        return (f"the weights grew huge (the largest entry is {largest:.3g}): the updates are too large, so the "
+                "tanh units saturate; clip the gradients (clip_by_global_norm) or lower the learning rate")
+    n = case.args[0]
+    if before is not None:
+        same = [k for k in PARAM_NAMES if before[k].shape == after[k].shape and np.array_equal(before[k], after[k])]
+        if len(same) == len(PARAM_NAMES):
+            return (f"the parameters never changed in {n} steps (they equal the initial parameters, returned for "
+                    "n_steps=0): the updates never reach the dict you return -- p = p - lr * g only rebinds the "
+                    "name p; change params[k] itself (params[k] -= lr * g)")
+        if same:
+            return (f"{', '.join(same)} never changed in {n} steps (equal to the initial parameters): "
+                    f"{'its' if len(same) == 1 else 'their'} update is missing")
+    if before is None:
+        return None
+    seed = case.info["test_seed"] + 1
+    l0, l_end = _fresh_loss(before, seed), _fresh_loss(after, seed)
+    l_early = _fresh_loss(soon, seed) if soon is not None else None
+    path = f"{l0:.3f} at the start" + (f", {l_early:.3f} after {EARLY_STEPS} steps" if l_early is not None else "") \
+        + f", {l_end:.3f} after {n}"
+    if l_early is not None and l_early > 1.5 * l0 and l_end > l0:
+        return (f"the loss went up from the first steps ({path}, on fresh sums): the updates climb the loss, a sign "
+                "error; each step must move against the gradient (theta - lr * dtheta, or the optimizer's step with "
+                "the gradient itself, not its negative)")
+    if l_end > 3 * l0:
+        return (f"the loss grew far above where it started ({path}, on fresh sums): the steps keep growing; compute "
+                "each step's gradients afresh (reset them: not added to the previous step's), or clip them")
+    if abs(l_end - np.log(2)) < 0.02:
+        return (f"the model learned nothing but guessing ({path}, on fresh sums; ln 2 = 0.693 is the loss of a 50/50 "
+                "guess on every bit): the gradient that drives the updates does not carry the targets; use dz from "
+                "your softmax_cross_entropy and your backward passes, and check them with grad_check")
+    if l_end > l0:
+        return (f"the loss on fresh sums went up while training ({path}): the model fits what it trains on but not "
+                "fresh sums; draw a fresh batch of additions at every step (one batch, seen again and again, is "
+                "memorised)")
+    return (f"the loss on fresh sums fell ({path}) but not far enough: draw a fresh batch of additions at every "
+            "step, compute each step's gradients afresh, and keep the settings suggested")
+
+
 @register
 class TrainBinaryAddition(Check):
     name = "train_binary_addition"
     timeout = 20.0  # the solution trains in well under a second
     N_STEPS = 300
     parts = (
-        Custom("returns U, W, b, V, c", 0.5, _params_returned),
-        Custom("bits right >= 90%", 0.5, _bits_at_least(0.9)),
-        Custom("sums right >= 50%", 1.0, _sums_at_least(THRESHOLDS[0])),
-        Custom("sums right >= 90%", 1.0, _sums_at_least(THRESHOLDS[1])),
-        Custom("sums right >= 99%", 1.0, _sums_at_least(THRESHOLDS[2])),
+        Custom("returns U, W, b, V, c", 0.5, _params_returned, when=_trained),
+        Custom("bits right >= 90%", 0.5, _bits_at_least(0.9), when=_trained),
+        Custom("sums right >= 50%", 1.0, _sums_at_least(THRESHOLDS[0]), when=_trained),
+        Custom("sums right >= 90%", 1.0, _sums_at_least(THRESHOLDS[1]), when=_trained),
+        Custom("sums right >= 99%", 1.0, _sums_at_least(THRESHOLDS[2]), when=_trained),
     )
 
     def cases(self, rng):
         seed, test_seed = (int(s) for s in rng.integers(2**31, size=2))
         return [Case(f"n_steps={self.N_STEPS}, seed={seed}, {N_TEST} fresh test sums", (self.N_STEPS, seed),
-                     info={"test_seed": test_seed})]
+                     info={"test_seed": test_seed}),
+                Case(f"n_steps=0, seed={seed} (the parameters training starts from)", (0, seed),
+                     info={"test_seed": test_seed, INITIAL: True}),
+                Case(f"n_steps={EARLY_STEPS}, seed={seed} (how training starts)", (EARLY_STEPS, seed),
+                     info={"test_seed": test_seed, EARLY: True})]
 
     def expected(self, case):
         return None
+
+    def score(self, cases, outcomes, seed, wants=None):
+        result = super().score(cases, outcomes, seed, wants)
+        if result.score < result.max_score:
+            initial = next((o for c, o in zip(cases, outcomes) if c.info.get(INITIAL)), None)
+            early = next((o for c, o in zip(cases, outcomes) if c.info.get(EARLY)), None)
+            main = next(((c, o) for c, o in zip(cases, outcomes) if _trained(c)), None)
+            story = training_story(main[1], initial, early, main[0]) if main else None
+            if story:
+                result.notes.append(story)
+        return result

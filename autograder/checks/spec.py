@@ -205,6 +205,14 @@ def value_problem(name: str, got, want) -> str | None:
     return None
 
 
+def negated(got, want) -> bool:
+    """``got`` is ``want`` with the sign flipped (and ``want`` is not zero)."""
+    if isinstance(want, float) and isinstance(got, (int, float)) and not isinstance(got, bool):
+        return want != 0 and close(float(got), -want)
+    return (isinstance(got, np.ndarray) and isinstance(want, np.ndarray) and got.shape == want.shape
+            and want.size >= 1 and np.abs(want).max() > 0 and close(got, -want))
+
+
 def generic_hint(got, want) -> str | None:
     """Diagnose common slips from the numbers alone: off by one in time, a constant factor."""
     if not (isinstance(got, np.ndarray) and isinstance(want, np.ndarray) and got.shape == want.shape
@@ -296,6 +304,8 @@ class Values(Part):
             found = check.inspect(case, path, got, expected)
             if found:
                 return Diagnosis(f"{name} is wrong: {found}")
+            if negated(got, expected):
+                return Diagnosis(f"{name} is wrong: it has the wrong sign (the right value negated)")
         if isinstance(got, np.ndarray) and isinstance(expected, np.ndarray) and got.shape != expected.shape:
             story = explain_shape(name, got.shape, expected.shape, sizes_of(case.label), check.known(case))
             if story:
