@@ -157,7 +157,7 @@ def explain_error(message: str, sizes: dict[str, int], known: dict[str, tuple]) 
     if transposed:
         return (f"{' and '.join(transposed)} is used transposed: the shapes in the error are {', '.join(notes)}; "
                 f"{', '.join(f'{t} has shape {symbols(known[t], sizes)}' for t in transposed)}")
-    story = _broadcast_story(message, shapes, sizes, known)
+    story = _broadcast_story(message, shapes, sizes, known) or _time_story(shapes, sizes)
     if story:
         return story
     if notes:
@@ -172,7 +172,7 @@ def _broadcast_story(message: str, shapes: list[tuple], sizes: dict[str, int], k
     weights = {s for name, s in known.items() if len(s) == 2 and name[:1].isupper()}  # U, W, V ...
     for a in two_d:
         for b in two_d:
-            if (a is not b and a[1] == b[0] and a[0] != a[1] and (a in weights or b in weights)
+            if (a is not b and a[1] == b[0] and (a in weights or b in weights)
                     and "operands could not be broadcast" in message):
                 return (f"{symbols(a, sizes) or a} and {symbols(b, sizes) or b} multiply as matrices (@ or np.dot), "
                         "not entry by entry (*)")
@@ -183,6 +183,26 @@ def _broadcast_story(message: str, shapes: list[tuple], sizes: dict[str, int], k
                 return (f"a vector of shape ({_name(a[0], sizes)},) met a column ({_name(a[0], sizes)}, 1)"
                         + (f" (the shape of {column})" if column else "")
                         + f" and broadcast to ({_name(a[0], sizes)}, {_name(a[0], sizes)}): keep both as columns")
+    return None
+
+
+def _time_story(shapes: list[tuple], sizes: dict[str, int]) -> str | None:
+    """Two shapes that differ only where one has T and the other m: time and examples confused;
+    or one is the other with a time axis added: a whole sequence where one step belongs."""
+    steps, batch = sizes.get("T"), sizes.get("m")
+    if not steps or not batch or steps == batch:
+        return None
+    for a in shapes:
+        for b in shapes:
+            if len(b) == len(a) + 1 and b[:-1] == a and b[-1] == steps:
+                return (f"a whole sequence {symbols(b, sizes) or b} meets one step's {symbols(a, sizes) or a}: "
+                        "take step t's slice, [:, :, t]")
+    for a in shapes:
+        for b in shapes:
+            if len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1 and \
+                    any(x == steps and y == batch for x, y in zip(a, b)):
+                return ("time and examples are confused: an array has T where m belongs; x is (n_x, m, T), so step "
+                        "t is x[:, :, t] (x[:, t] is example t)")
     return None
 
 
@@ -209,6 +229,9 @@ def case_pattern(failing: list, passing: list) -> str | None:
         first = next((a for a in case.args if isinstance(a, np.ndarray)), None)
         return first.ndim if first is not None else None
 
+    if all("form=reset after" in c.label for c in failing) and not any("form=reset after" in c.label for c in passing):
+        return ("wrong only in the reset-after form: look at what only it uses, b_hh and the cached a_hh (one step's "
+                "slice, a_hh[:, :, t], like every cached array)")
     dims_f, dims_p = {ndim(c) for c in failing}, {ndim(c) for c in passing}
     if None not in dims_f and len(dims_f) == 1 and not dims_f & dims_p:
         return f"wrong only for {dims_f.pop()}-d input, right for {', '.join(f'{d}-d' for d in sorted(dims_p))}"
@@ -251,11 +274,11 @@ def explain_time(name: str, got, want, rtol: float, atol: float, backward: bool 
         return None
     T = want.shape[-1]
     right = step_matches(got, want, rtol, atol)
+    with np.errstate(all="ignore"):
+        if not all(right) and np.allclose(got, want[..., ::-1], rtol, atol):
+            return (f"{name} holds the right steps in reverse time order: step t belongs at [..., t] (a list "
+                    "filled while walking backwards must be reversed before stacking)")
     if all(right) or not any(right):
-        if not any(right) and T >= 2:
-            with np.errstate(all="ignore"):
-                if np.allclose(got, want[..., ::-1], rtol, atol):
-                    return f"{name} holds the right steps in reverse order: step t belongs at [..., t]"
         return None
     wrong = [t for t, ok in enumerate(right) if not ok]
     if wrong == [0]:
@@ -334,4 +357,45 @@ def explain_terms(got: np.ndarray, terms: dict[str, np.ndarray], right: dict[str
         extra = [t for t, c in coef.items() if t not in right and c and t not in (transposed or {}).values()]
         said += [f"a term {t} is added that does not belong" for t in extra]
         return "; ".join(said) if said else None
+    return None
+
+
+# ---------------------------------------------------------------- the right numbers, rearranged or rescaled
+
+def explain_arrangement(name: str, got, want, sizes: dict[str, int]) -> str | None:
+    """A wrong array that is the right one transposed, or the right one times a factor that a size
+    explains (divided by m: a mean over the batch; times T ...)."""
+    if not (isinstance(got, np.ndarray) and isinstance(want, np.ndarray) and got.shape == want.shape
+            and got.dtype.kind == "f" and np.isfinite(got).all() and want.size >= 4):
+        return None
+    with np.errstate(all="ignore"):
+        if want.ndim == 2 and want.shape[0] == want.shape[1] and not np.allclose(want, want.T) \
+                and np.allclose(got, want.T, rtol=1e-6, atol=1e-9):
+            return f"{name} is transposed (its rows are the columns of the right answer)"
+        for squash, what in ((np.tanh, "tanh"), (lambda a: 1 / (1 + np.exp(-a)), "sigmoid")):
+            if np.allclose(squash(got), want, rtol=1e-6, atol=1e-9):
+                return (f"{name} holds the value before the {what} (the pre-activation, the argument of {what}): "
+                        f"store {what}(a)")
+        norm = float(np.vdot(want, want))
+        if norm == 0:
+            return None
+        factor = float(np.vdot(got, want)) / norm
+        if not np.allclose(got, factor * want, rtol=1e-6, atol=1e-9) or abs(factor - 1) < 1e-9:
+            return None
+    named = {}
+    for size in ("m", "T"):
+        if sizes.get(size, 1) > 1:
+            n = sizes[size]
+            named[1 / n] = f"divided by {size}: a mean over the {'examples' if size == 'm' else 'steps'} where the " \
+                           f"sum over them is needed"
+            named[float(n)] = f"multiplied by {size}: summed over the {'examples' if size == 'm' else 'steps'} " \
+                              "where each enters once"
+    if sizes.get("m", 1) > 1 and sizes.get("T", 1) > 1:
+        named[1 / (sizes["m"] * sizes["T"])] = "divided by m*T: a mean over the examples and steps where the sum " \
+                                               "is needed"
+    named.update({-1.0: "negated: it has the wrong sign", 2.0: "twice the right value (a term counted twice?)",
+                  0.5: "half the right value"})
+    for value, story in named.items():
+        if abs(factor - value) <= 1e-6 * max(1.0, abs(value)):
+            return f"{name} is {story}"
     return None

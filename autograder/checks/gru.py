@@ -82,7 +82,7 @@ def _swap_zr(d: dict, prefix: str = "") -> dict:
 
 
 def _step(x_t, h_prev, p, reset_after, swap=False, inverted=False, reset=None, candidate=np.tanh,
-          gate=_sigmoid, transposed=False):
+          gate=_sigmoid, transposed=False, no_bias=""):
     """One GRU step, possibly with one mistake: ``{z, r, h_tilde, a_hh, h_next}``.
 
     ``reset`` is the form of the candidate: ``before`` (W_h (r * h_prev)), ``after``
@@ -90,6 +90,8 @@ def _step(x_t, h_prev, p, reset_after, swap=False, inverted=False, reset=None, c
     ``None`` means the form that ``reset_after`` asks for.
     """
     q = _swap_zr(p) if swap else p
+    if no_bias:
+        q = {**q, "b" + no_bias: 0.0 * q["b" + no_bias]}
     W = {g: q["W" + g].T if transposed else q["W" + g] for g in GATES}
     z = gate(q["Uz"] @ x_t + W["z"] @ h_prev + q["bz"])
     r = gate(q["Ur"] @ x_t + W["r"] @ h_prev + q["br"])
@@ -105,6 +107,8 @@ def _step(x_t, h_prev, p, reset_after, swap=False, inverted=False, reset=None, c
         h_tilde = candidate(base + a_hh)
     elif reset == "outside":
         h_tilde = r * candidate(base + a_hh)
+    elif reset == "before, with bhh":  # the reset-before product, and b_hh added beside it
+        h_tilde = candidate(base + W["h"] @ (r * h_prev) + b_hh)
     else:  # "bhh outside"
         h_tilde = candidate(base + r * (W["h"] @ h_prev) + b_hh)
     h_next = (1.0 - z) * h_tilde + z * h_prev if inverted else z * h_tilde + (1.0 - z) * h_prev
@@ -122,7 +126,7 @@ def _cell_answer(case, **mistake):
     return s["h_next"], cache
 
 
-def _sequence_answer(case, start_zero=False, keep_previous=False, **mistake):
+def _sequence_answer(case, start_zero=False, keep_previous=False, carry=True, **mistake):
     x, h0, p = case.args
     ra = case.info[RA]
     n_h, (_, m, T) = h0.shape[0], x.shape
@@ -133,7 +137,7 @@ def _sequence_answer(case, start_zero=False, keep_previous=False, **mistake):
         for k in ("z", "r", "h_tilde", "a_hh"):
             out[k][:, :, t] = s[k]
         out["h"][:, :, t] = h_t if keep_previous else s["h_next"]
-        h_t = s["h_next"]
+        h_t = s["h_next"] if carry else h0
     cache = {"x": x, "h0": h0, "z": out["z"], "r": out["r"], "h_tilde": out["h_tilde"], "h": out["h"],
              "params": p, "reset_after": ra}
     if ra:
@@ -149,7 +153,11 @@ FORWARD_MISTAKES = [
     _m("reset after the product", "the reset gate is applied after the product, r * (W_h h_prev); in the book's "
      "form (reset_after=False) it scales h_prev first: W_h (r * h_prev)", {"reset": "after"}),
     _m("reset before the product", "with reset_after=True the reset gate scales the recurrent product: "
-     "h~ = tanh(U_h x + b_h + r * (W_h h_prev + b_hh)); this is the book's reset-before form", {"reset": "before"}),
+     "h~ = tanh(U_h x + b_h + r * (W_h h_prev + b_hh)); this is the book's form (reset_after ignored, or not passed "
+     "on to the cell)", {"reset": "before"}),
+    _m("reset before the product, bhh beside it", "with reset_after=True the reset gate is applied after the "
+     "product, to the whole recurrent term: h~ = tanh(U_h x + b_h + r * (W_h h_prev + b_hh)), not "
+     "W_h (r * h_prev) + b_hh", {"reset": "before, with bhh"}),
     _m("reset ignored", "the reset gate is not used: the candidate reads r * h_prev (reset after: "
      "r * (W_h h_prev + b_hh)), not h_prev alone", {"reset": "ignored"}),
     _m("reset outside the tanh", "the reset gate multiplies the candidate after the tanh; it belongs inside, on "
@@ -164,6 +172,9 @@ FORWARD_MISTAKES = [
      "candidate uses tanh", {"gate": np.tanh, "candidate": _sigmoid}),
     _m("W transposed", "the recurrent weights are transposed: W_z, W_r, W_h are (n_h, n_h), row i holding the "
      "weights into unit i; multiply W @ h_prev", {"transposed": True}),
+    _m("b_z missing", "the update gate's bias b_z is missing: z = sigma(U_z x + W_z h_prev + b_z)", {"no_bias": "z"}),
+    _m("b_r missing", "the reset gate's bias b_r is missing: r = sigma(U_r x + W_r h_prev + b_r)", {"no_bias": "r"}),
+    _m("b_h missing", "the candidate's bias b_h is missing: h~ = tanh(U_h x + ... + b_h)", {"no_bias": "h"}),
 ]
 
 
@@ -195,7 +206,10 @@ class GruCellForward(Check):
         return ref.gru_cell_forward(*case.args, **case.kwargs)
 
     def mistakes(self):
-        return [Mistake(name, message, lambda c, k=k: _cell_answer(c, **k)) for name, message, k in FORWARD_MISTAKES]
+        return [Mistake(name, message, lambda c, k=k: _cell_answer(c, **k), k) for name, message, k in FORWARD_MISTAKES]
+
+    def simulate(self, case, **switches):
+        return _cell_answer(case, **switches)
 
 
 @register
@@ -221,9 +235,14 @@ class GruForward(Check):
              {"start_zero": True}),
             _m("off by one", "off by one in time: h[:, :, t] must hold the state after reading x[:, :, t], "
              "not the state before it", {"keep_previous": True}),
+            _m("not carried", "the state is not carried from step to step: every step starts from h0; step t must "
+             "start from the state step t-1 produced", {"carry": False}),
         ]
-        return [Mistake(name, message, lambda c, k=k: _sequence_answer(c, **k))
+        return [Mistake(name, message, lambda c, k=k: _sequence_answer(c, **k), k)
                 for name, message, k in extra + FORWARD_MISTAKES]
+
+    def simulate(self, case, **switches):
+        return _sequence_answer(case, **switches)
 
 
 # ---------------------------------------------------------------- the backward pass, configurable
@@ -237,24 +256,31 @@ def _dtanh(t):
 
 
 def _step_backward(dh, x_t, h_prev, z, r, h_tilde, a_hh, p, reset_after, dsig=_dsigmoid, dtanh=_dtanh,
-                   inverted=False, memory=True, candidate_path=True, dWh_reads="s", swap=False):
-    """The gradients of one step (``dx_t``, ``dh_prev``, parameters), possibly with one mistake."""
+                   inverted=False, memory=True, candidate_path=True, dWh_reads="s", swap=False, dsig_missing="",
+                   reset_path=True, candidate_r=True, da_hh_r=True, dr_reads="a_hh"):
+    """The gradients of one step (``dx_t``, ``dh_prev``, parameters), possibly with mistakes:
+    ``dsig_missing`` (``z`` or ``r``: that gate's sigmoid derivative left out), ``reset_path`` off
+    (dh_prev without W_r^T da_r), ``candidate_r`` off (the book form's candidate path without the
+    factor r), ``da_hh_r`` off (reset after: da_hh without r), ``dr_reads`` ``W_h h`` (reset after:
+    dr recomputed without b_hh)."""
+    sig_z = np.ones_like if dsig_missing == "z" else dsig
+    sig_r = np.ones_like if dsig_missing == "r" else dsig
     if inverted:
-        da_h, da_z, direct = dh * (1.0 - z) * dtanh(h_tilde), dh * (h_prev - h_tilde) * dsig(z), dh * z
+        da_h, da_z, direct = dh * (1.0 - z) * dtanh(h_tilde), dh * (h_prev - h_tilde) * sig_z(z), dh * z
     else:
-        da_h, da_z, direct = dh * z * dtanh(h_tilde), dh * (h_tilde - h_prev) * dsig(z), dh * (1.0 - z)
+        da_h, da_z, direct = dh * z * dtanh(h_tilde), dh * (h_tilde - h_prev) * sig_z(z), dh * (1.0 - z)
     if reset_after:
-        da_hh = da_h * r
-        dr = da_h * a_hh
+        da_hh = da_h * r if da_hh_r else da_h
+        dr = da_h * (a_hh if dr_reads == "a_hh" else p["Wh"] @ h_prev)
         via_candidate = p["Wh"].T @ da_hh
         dWh = da_hh @ h_prev.T
     else:
         ds = p["Wh"].T @ da_h
         dr = ds * h_prev
-        via_candidate = ds * r
+        via_candidate = ds * r if candidate_r else ds
         dWh = da_h @ ((r * h_prev) if dWh_reads == "s" else h_prev).T
-    da_r = dr * dsig(r)
-    dh_prev = p["Wz"].T @ da_z + p["Wr"].T @ da_r
+    da_r = dr * sig_r(r)
+    dh_prev = p["Wz"].T @ da_z + (p["Wr"].T @ da_r if reset_path else 0.0)
     dh_prev = dh_prev + (direct if memory else 0.0) + (via_candidate if candidate_path else 0.0)
     da = {"z": da_z, "r": da_r, "h": da_h}
     grads = {"dx_t": sum(p["U" + g].T @ da[g] for g in GATES), "dh_prev": dh_prev}
@@ -274,7 +300,8 @@ def _cell_backward_answer(case, **mistake):
                           c["reset_after"], **mistake)
 
 
-def _sequence_backward_answer(case, carry=True, accumulate="all", h_prev_is="previous", **mistake):
+def _sequence_backward_answer(case, carry=True, accumulate="all", h_prev_is="previous", order="backward",
+                              skip_first=False, as_book=False, dh0_extra=False, direct="all", **mistake):
     """BPTT, possibly with one mistake: ``carry`` the gradient from step t + 1; ``accumulate`` the
     parameter gradients of ``all`` steps, or keep only those of the ``first`` (a reversed loop that
     assigns instead of adding) or the ``last`` step; ``h_prev_is`` the ``previous`` state,
@@ -285,7 +312,9 @@ def _sequence_backward_answer(case, carry=True, accumulate="all", h_prev_is="pre
     dx = np.zeros_like(x)
     sums = {}
     dh_next = np.zeros_like(h0)
-    for t in reversed(range(T)):
+    steps = range(T) if order == "forward" else range(T - 1, 0 if skip_first else -1, -1)
+    step_ra = False if as_book else ra
+    for t in steps:
         if h_prev_is == "same":
             h_prev = h[:, :, t]
         elif h_prev_is == "wrap":
@@ -293,14 +322,17 @@ def _sequence_backward_answer(case, carry=True, accumulate="all", h_prev_is="pre
         else:
             h_prev = h[:, :, t - 1] if t > 0 else h0
         a_hh = c["a_hh"][:, :, t] if ra else None
-        g = _step_backward(dh[:, :, t] + (dh_next if carry else 0.0), x[:, :, t], h_prev, c["z"][:, :, t],
-                           c["r"][:, :, t], c["h_tilde"][:, :, t], a_hh, p, ra, **mistake)
+        own = dh[:, :, t] if direct == "all" or t == T - 1 else 0.0 * dh[:, :, t]
+        g = _step_backward(own + (dh_next if carry else 0.0), x[:, :, t], h_prev, c["z"][:, :, t],
+                           c["r"][:, :, t], c["h_tilde"][:, :, t], a_hh, p, step_ra, **mistake)
         dx[:, :, t] = g.pop("dx_t")
         dh_next = g.pop("dh_prev")
         keep = accumulate == "all" or (accumulate == "first" and t == 0) or (accumulate == "last" and t == T - 1)
         for k, v in g.items():
             sums[k] = sums.get(k, 0.0) + (v if keep else 0.0 * v)
-    return {"dx": dx, "dh0": dh_next, **sums}
+    if "bhh" in p and "dbhh" not in sums:
+        sums["dbhh"] = np.zeros_like(p["bhh"])
+    return {"dx": dx, "dh0": dh_next + (dh[:, :, -1] if dh0_extra else 0.0), **sums}
 
 
 BACKWARD_MISTAKES = [
@@ -309,6 +341,8 @@ BACKWARD_MISTAKES = [
     _m("tanh derivative", "the tanh's derivative is 1 - h~**2: da_h = dh~ * (1 - h~**2)", {"dtanh": lambda t: 1.0 - t}),
     _m("tanh derivative missing", "the tanh's derivative is missing: da_h = dh~ * (1 - h~**2)",
      {"dtanh": np.ones_like}),
+    _m("tanh applied twice", "tanh' is evaluated at h~ as if h~ were the pre-activation: with h~ = tanh(a), "
+     "tanh'(a) = 1 - h~**2 (no second tanh)", {"dtanh": lambda t: 1.0 - np.tanh(t) ** 2}),
     _m("update inverted", "the update convention is inverted: with h_next = z * h~ + (1 - z) * h_prev, "
      "dh~ = dh * z, dz = dh * (h~ - h_prev) and the memory path gives dh * (1 - z)", {"inverted": True}),
     _m("memory path missing", "dh_prev misses the memory path dh * (1 - z): h_prev enters h_next directly, not "
@@ -319,6 +353,18 @@ BACKWARD_MISTAKES = [
      {"dWh_reads": "h_prev"}),
     _m("z and r swapped", "the gradients of the update and reset gates are swapped: dUz, dWz, dbz come from "
      "da_z = dz * z * (1 - z), dUr, dWr, dbr from da_r = dr * r * (1 - r)", {"swap": True}),
+    _m("z's sigmoid derivative missing", "the update gate's sigmoid derivative is missing: "
+     "da_z = dz * z * (1 - z)", {"dsig_missing": "z"}),
+    _m("r's sigmoid derivative missing", "the reset gate's sigmoid derivative is missing: "
+     "da_r = dr * r * (1 - r)", {"dsig_missing": "r"}),
+    _m("reset gate's path missing", "dh_prev misses the reset gate's path W_r^T da_r: h_prev enters both gates, "
+     "the candidate and the memory path, and every route adds", {"reset_path": False}),
+    _m("candidate path without r", "the candidate's path into h_prev misses the factor r: in the book's form "
+     "s = r * h_prev, so it is (W_h^T da_h) * r", {"candidate_r": False}),
+    _m("da_hh without r", "in the reset-after form the recurrent term is scaled by r: da_hh = da_h * r "
+     "(which dW_h, db_hh and the path into h_prev use)", {"da_hh_r": False}),
+    _m("dr without bhh", "in the reset-after form r multiplies the whole recurrent term: dr = da_h * a_hh, with "
+     "a_hh = W_h h_prev + b_hh read from the cache, not recomputed without b_hh", {"dr_reads": "Wh h"}),
 ]
 
 
@@ -329,10 +375,10 @@ def _gradient_keys(prefix_x):
 def _backward_parts(dx, dh, sequence):
     parts = [Values(dx, 0.5, when=before), Values(dh, 1.0, when=before)]
     parts += [Values(p + g, 0.5, when=before) for p in ("dU", "dW", "db") for g in GATES]
-    parts.append(Keys((), [dx, dh] + [p + g for p in ("dU", "dW", "db") for g in GATES], 0.5,
+    kept = 0.5 if sequence else 0.25  # the cell's keys and in-place rule share the half point the keys had
+    parts.append(Keys((), [dx, dh] + [p + g for p in ("dU", "dW", "db") for g in GATES], kept,
                       "gradient keys", when=before))
-    if sequence:
-        parts.append(NoSideEffects(0.5, when=before))
+    parts.append(NoSideEffects(kept, when=before))
     parts.append(Values((), 1.5 if not sequence else 1.0, "reset-after form (every gradient)", when=after))
     return parts
 
@@ -364,8 +410,11 @@ class GruCellBackward(Check):
         return ref.gru_cell_backward(*case.args)
 
     def mistakes(self):
-        return [Mistake(name, message, lambda c, k=k: _cell_backward_answer(c, **k))
+        return [Mistake(name, message, lambda c, k=k: _cell_backward_answer(c, **k), k)
                 for name, message, k in BACKWARD_MISTAKES]
+
+    def simulate(self, case, **switches):
+        return _cell_backward_answer(case, **switches)
 
 
 @register
@@ -383,6 +432,22 @@ class GruBackward(Check):
         extra = [
             _m("dh not carried", "the gradient is not carried across time: step t receives dh[:, :, t] plus the "
              "dh_prev that step t + 1 sends back", {"carry": False}),
+            _m("forward in time", "the loop runs forward in time: backpropagation starts at the last step, "
+             "t = T-1, and walks back to t = 0, so that each step receives the gradient of the step after it",
+             {"order": "forward"}),
+            _m("first step skipped", "the first step (t = 0) is never run backward: the loop must reach t = 0, "
+             "range(T-1, -1, -1)", {"skip_first": True}),
+            _m("book's form backward", "the reset-after form is run backward as the book's form: pass the cache's "
+             "reset_after on to each step (reset_after=False is hard-coded, or the flag is dropped)",
+             {"as_book": True}),
+            _m("dh0 picks up dh[:, :, -1]", "dh0 also receives dh[:, :, -1], the last step's gradient: the carried "
+             "gradient for step t-1 reads dh[:, :, t-1], which wraps around at t = 0; dh0 is the first step's "
+             "dh_prev alone", {"dh0_extra": True}),
+            _m("only the last step's dh", "only the last step's dh[:, :, T-1] is fed in: every step t adds its own "
+             "direct gradient dh[:, :, t] to the one carried from step t+1", {"direct": "last"}),
         ] + time_mistakes("state")
-        return [Mistake(name, message, lambda c, k=k: _sequence_backward_answer(c, **k))
+        return [Mistake(name, message, lambda c, k=k: _sequence_backward_answer(c, **k), k)
                 for name, message, k in extra + BACKWARD_MISTAKES]
+
+    def simulate(self, case, **switches):
+        return _sequence_backward_answer(case, **switches)

@@ -50,13 +50,20 @@ def _swap(d: dict, pair: str, prefix: str = "") -> dict:
 
 # ---------------------------------------------------------------- the forward pass, configurable
 
-def _step(x_t, h_prev, c_prev, p, swap=None, gate=_sigmoid, candidate=np.tanh, forget=True, write=True,
-          squash_c=False, h_of_c=np.tanh, transposed=False):
-    """One LSTM step, possibly with one mistake: ``{i, f, g, o, c_next, h_next}``."""
+def _step(x_t, h_prev, c_prev, p, swap=None, gate=_sigmoid, candidate=np.tanh, forget=True, write="i*g",
+          squash_c=False, h_of_c=np.tanh, transposed=False, bias=True, forget_scales="c_prev"):
+    """One LSTM step, possibly with mistakes: ``{i, f, g, o, c_next, h_next}``. ``write``: what is
+    added to the cell (``i*g``, ``g`` without the input gate, ``i`` without the candidate);
+    ``forget_scales``: ``c_prev`` or ``both`` (f * (c_prev + i g))."""
     q = _swap(p, swap) if swap else p
-    a = {k: q["U" + k] @ x_t + (q["W" + k].T if transposed else q["W" + k]) @ h_prev + q["b" + k] for k in GATES}
+    a = {k: q["U" + k] @ x_t + (q["W" + k].T if transposed else q["W" + k]) @ h_prev + (q["b" + k] if bias else 0.0)
+         for k in GATES}
     i, f, g, o = gate(a["i"]), gate(a["f"]), candidate(a["g"]), gate(a["o"])
-    c_next = (f * c_prev if forget else c_prev) + (i * g if write else g)
+    written = {"i*g": i * g, "g": g, "i": i}[write]
+    if forget_scales == "both":
+        c_next = (f if forget else 1.0) * (c_prev + written)
+    else:
+        c_next = (f * c_prev if forget else c_prev) + written
     if squash_c:
         c_next = np.tanh(c_next)
     return {"i": i, "f": f, "g": g, "o": o, "c_next": c_next, "h_next": o * h_of_c(c_next)}
@@ -70,19 +77,24 @@ def _cell_answer(case, **mistake):
     return s["h_next"], s["c_next"], cache
 
 
-def _sequence_answer(case, zero_h0=False, zero_c0=False, keep_previous=False, **mistake):
+def _sequence_answer(case, zero_h0=False, zero_c0=False, keep_previous=False, carry_h=True, carry_c=True,
+                     states_swapped=False, skip_last=False, **mistake):
+    """The sequence, possibly with mistakes: h0 or c0 ignored (zeros); the states stored before the
+    step; h or c not carried (every step from h0 or c0); the cell called with its two states swapped;
+    the last step never computed (left at zero)."""
     x, h0, c0, p = case.args
     n_h, (_, m, T) = h0.shape[0], x.shape
     out = {k: np.zeros((n_h, m, T)) for k in ("i", "f", "g", "o", "c", "h")}
     h_t = np.zeros_like(h0) if zero_h0 else h0
     c_t = np.zeros_like(c0) if zero_c0 else c0
-    for t in range(T):
-        s = _step(x[:, :, t], h_t, c_t, p, **mistake)
+    for t in range(T - 1 if skip_last else T):
+        s = _step(x[:, :, t], c_t, h_t, p, **mistake) if states_swapped else _step(x[:, :, t], h_t, c_t, p, **mistake)
         for k in GATES:
             out[k][:, :, t] = s[k]
         out["c"][:, :, t] = c_t if keep_previous else s["c_next"]
         out["h"][:, :, t] = h_t if keep_previous else s["h_next"]
-        h_t, c_t = s["h_next"], s["c_next"]
+        h_t = s["h_next"] if carry_h else h0
+        c_t = s["c_next"] if carry_c else c0
     cache = {"x": x, "h0": h0, "c0": c0, **{k: out[k] for k in GATES}, "c": out["c"], "h": out["h"], "params": p}
     return out["h"], out["c"], cache
 
@@ -108,6 +120,11 @@ FORWARD_MISTAKES = [
      "candidate g uses tanh", {"gate": np.tanh, "candidate": _sigmoid}),
     _m("W transposed", "the recurrent weights are transposed: every W_k is (n_h, n_h), row j holding the weights "
      "into unit j; multiply W_k @ h_prev", {"transposed": True}),
+    _m("biases missing", "the biases are missing: each pre-activation is U_k x + W_k h_prev + b_k", {"bias": False}),
+    _m("candidate not written", "the candidate is missing from the cell: c_next = f * c_prev + i * g, the input "
+     "gate scaling the candidate g, not added alone", {"write": "i"}),
+    _m("forget scales the candidate", "the forget gate scales only the old cell state: c_next = f * c_prev + i * g, "
+     "not f * (c_prev + i * g)", {"forget_scales": "both"}),
 ]
 
 
@@ -117,7 +134,8 @@ def _forward_parts(h_name, c_name, cache_keys):
         Values(c_name, 1.5),
         Values(h_name, 1.5),
         Keys("cache", cache_keys, 0.5),
-        Values("cache", 1.0, "cache contents"),
+        Values("cache", 0.75, "cache contents"),
+        NoSideEffects(0.25, views=True),
     ]
 
 
@@ -140,7 +158,10 @@ class LstmCellForward(Check):
         return ref.lstm_cell_forward(*case.args)
 
     def mistakes(self):
-        return [Mistake(name, message, lambda c, k=k: _cell_answer(c, **k)) for name, message, k in FORWARD_MISTAKES]
+        return [Mistake(name, message, lambda c, k=k: _cell_answer(c, **k), k) for name, message, k in FORWARD_MISTAKES]
+
+    def simulate(self, case, **switches):
+        return _cell_answer(case, **switches)
 
 
 @register
@@ -168,9 +189,29 @@ class LstmForward(Check):
              {"zero_c0": True}),
             _m("off by one", "off by one in time: h[:, :, t] and c[:, :, t] must hold the states after reading "
              "x[:, :, t], not the states before it", {"keep_previous": True}),
+            _m("h not carried", "the hidden state is not carried from step to step: every step starts from h0; "
+             "step t must start from the h that step t-1 produced", {"carry_h": False}),
+            _m("c not carried", "the cell state is not carried from step to step: every step starts from c0; "
+             "step t must start from the c that step t-1 produced", {"carry_c": False}),
+            _m("states swapped", "the two states are passed to the cell in the wrong order (swapped): "
+             "lstm_cell_forward(x_t, h_prev, c_prev, params)", {"states_swapped": True}),
+            _m("last step skipped", "the last step is never computed (it stays zero): the loop must run over all T "
+             "steps, range(T)", {"skip_last": True}),
         ]
-        return [Mistake(name, message, lambda c, k=k: _sequence_answer(c, **k))
+        return [Mistake(name, message, lambda c, k=k: _sequence_answer(c, **k), k)
                 for name, message, k in extra + FORWARD_MISTAKES]
+
+    def simulate(self, case, **switches):
+        return _sequence_answer(case, **switches)
+
+    def inspect(self, case, path, got, expected):
+        if path != ("h",) or not isinstance(got, np.ndarray):
+            return None
+        c = ref.lstm_forward(*case.args)[1]
+        if got.shape == c.shape and np.allclose(got, c, rtol=1e-6, atol=1e-9):
+            return ("h holds the cell states: h and c are one array (h = c = np.zeros(...) makes both names refer to "
+                    "the same object, so writing c overwrites h); make two arrays")
+        return None
 
 
 # ---------------------------------------------------------------- the backward pass, configurable
@@ -184,14 +225,18 @@ def _dtanh(t):
 
 
 def _step_backward(dh, dc_next, x_t, h_prev, c_prev, i, f, g, o, c_next, p, dsig=_dsigmoid, dtanh_g=_dtanh,
-                   dtanh_c=_dtanh, carry_c=True, forget=True, f_reads="c_prev", o_reads="tanh", swap=None):
-    """The gradients of one step (``dx_t``, ``dh_prev``, ``dc_prev``, parameters), possibly with one mistake."""
+                   dtanh_c=_dtanh, carry_c=True, forget=True, f_reads="c_prev", o_reads="tanh", swap=None,
+                   through_h=True, tanh_c_of="tanh", o_grad="dh"):
+    """The gradients of one step (``dx_t``, ``dh_prev``, ``dc_prev``, parameters), possibly with
+    mistakes: ``through_h`` off (dc = dc_next only), ``tanh_c_of`` ``c`` (tanh' taken as 1 - c**2),
+    ``o_grad`` ``dc`` (the output gate fed the cell's gradient)."""
     tanh_c = np.tanh(c_next)
-    dc = (dc_next if carry_c else 0.0) + dh * o * dtanh_c(tanh_c)
+    slope = dtanh_c(tanh_c) if tanh_c_of == "tanh" else 1.0 - c_next**2
+    dc = (dc_next if carry_c else 0.0) + (dh * o * slope if through_h else 0.0)
     da = {"i": dc * g * dsig(i),
           "f": dc * (c_prev if f_reads == "c_prev" else c_next) * dsig(f),
           "g": dc * i * dtanh_g(g),
-          "o": dh * (tanh_c if o_reads == "tanh" else c_next) * dsig(o)}
+          "o": (dh if o_grad == "dh" else dc) * (tanh_c if o_reads == "tanh" else c_next) * dsig(o)}
     grads = {"dx_t": sum(p["U" + k].T @ da[k] for k in GATES),
              "dh_prev": sum(p["W" + k].T @ da[k] for k in GATES),
              "dc_prev": dc * f if forget else dc}
@@ -209,7 +254,7 @@ def _cell_backward_answer(case, **mistake):
 
 
 def _sequence_backward_answer(case, carry_h=True, carry_c_across=True, accumulate="all", h_prev_is="previous",
-                              c_prev_is="previous", **mistake):
+                              c_prev_is="previous", order="backward", dh0_is="sent back", **mistake):
     """BPTT, possibly with one mistake: carry the gradients into ``h`` and ``c`` from step t + 1 or
     not; ``accumulate`` the parameter gradients of ``all`` steps, or keep only the ``first`` or
     ``last`` step's; the previous states are the ``previous`` ones, the ``same`` step's (off by one)
@@ -227,8 +272,10 @@ def _sequence_backward_answer(case, carry_h=True, carry_c_across=True, accumulat
 
     dx, sums = np.zeros_like(x), {}
     dh_next, dc_next = np.zeros_like(h0), np.zeros_like(c0)
-    for t in reversed(range(T)):
-        g = _step_backward(dh[:, :, t] + (dh_next if carry_h else 0.0), dc_next if carry_c_across else 0.0 * dc_next,
+    arriving = dh[:, :, 0]
+    for t in (reversed(range(T)) if order == "backward" else range(T)):
+        arriving = dh[:, :, t] + (dh_next if carry_h else 0.0)
+        g = _step_backward(arriving, dc_next if carry_c_across else 0.0 * dc_next,
                            x[:, :, t], previous(h, h0, t, h_prev_is), previous(cs, c0, t, c_prev_is),
                            *(c[k][:, :, t] for k in GATES), cs[:, :, t], p, **mistake)
         dx[:, :, t] = g.pop("dx_t")
@@ -236,7 +283,7 @@ def _sequence_backward_answer(case, carry_h=True, carry_c_across=True, accumulat
         keep = accumulate == "all" or (accumulate == "first" and t == 0) or (accumulate == "last" and t == T - 1)
         for k, v in g.items():
             sums[k] = sums.get(k, 0.0) + (v if keep else 0.0 * v)
-    return {"dx": dx, "dh0": dh_next, "dc0": dc_next, **sums}
+    return {"dx": dx, "dh0": dh_next if dh0_is == "sent back" else arriving, "dc0": dc_next, **sums}
 
 
 BACKWARD_MISTAKES = [
@@ -256,6 +303,17 @@ BACKWARD_MISTAKES = [
      {"o_reads": "c"}),
     _m("i and f swapped", "the gradients of the input and forget gates are swapped: dUi, dWi, dbi come from "
      "da_i = dc * g * i * (1 - i), dUf, dWf, dbf from da_f = dc * c_prev * f * (1 - f)", {"swap": "if"}),
+    _m("sigmoid derivative missing", "the sigmoid's derivative is missing: da_i = dc * g * i * (1 - i), and likewise "
+     "f * (1 - f) and o * (1 - o)", {"dsig": np.ones_like}),
+    _m("candidate given the sigmoid's derivative", "the candidate's derivative is tanh's, 1 - g**2, not the "
+     "sigmoid's g * (1 - g): da_g = dc * i * (1 - g**2)", {"dtanh_g": lambda t: t * (1.0 - t)}),
+    _m("path through h missing", "dc misses the gradient that reaches c through h = o * tanh(c): "
+     "dc = dc_next + dh * o * (1 - tanh(c)**2) -- the cell state is used twice, so both paths add",
+     {"through_h": False}),
+    _m("tanh derivative at c", "tanh' is taken at c, 1 - c**2: the derivative of tanh(c) is 1 - tanh(c)**2",
+     {"tanh_c_of": "c"}),
+    _m("output gate fed dc", "da_o comes from dh alone (the output gate multiplies tanh(c) into h): "
+     "da_o = dh * tanh(c) * o * (1 - o), not dc * ...", {"o_grad": "dc"}),
 ]
 
 
@@ -263,9 +321,9 @@ def _backward_parts(names, sequence):
     dx, dh, dc = names
     parts = [Values(dx, 0.5), Values(dh, 0.5), Values(dc, 1.0 if sequence else 0.5)]
     parts += [Values(p + k, 0.5) for p in ("dU", "dW", "db") for k in GATES]
-    parts.append(Keys((), list(names) + [p + k for p in ("dU", "dW", "db") for k in GATES], 0.5, "gradient keys"))
-    if sequence:
-        parts.append(NoSideEffects(0.5))
+    kept = 0.5 if sequence else 0.25  # the cell's keys and in-place rule share the half point the keys had
+    parts.append(Keys((), list(names) + [p + k for p in ("dU", "dW", "db") for k in GATES], kept, "gradient keys"))
+    parts.append(NoSideEffects(kept))
     return parts
 
 
@@ -286,8 +344,11 @@ class LstmCellBackward(Check):
         return ref.lstm_cell_backward(*case.args)
 
     def mistakes(self):
-        return [Mistake(name, message, lambda c, k=k: _cell_backward_answer(c, **k))
+        return [Mistake(name, message, lambda c, k=k: _cell_backward_answer(c, **k), k)
                 for name, message, k in BACKWARD_MISTAKES]
+
+    def simulate(self, case, **switches):
+        return _cell_backward_answer(case, **switches)
 
 
 @register
@@ -317,6 +378,14 @@ class LstmBackward(Check):
              "step), not c[:, :, t]", {"c_prev_is": "same"}),
             _m("c_prev wraps", "at the first step the previous cell state is c0: c[:, :, t-1] with t = 0 reads "
              "the last step, c[:, :, -1]", {"c_prev_is": "wrap"}),
+            _m("forward in time", "the loop runs forward in time: backpropagation starts at the last step, "
+             "t = T-1, and walks back to t = 0, so that each step receives the gradients of the step after it",
+             {"order": "forward"}),
+            _m("dh0 is the arriving gradient", "dh0 is what the first step sends back to h0 (its dh_prev), not the "
+             "gradient arriving at the first step's output", {"dh0_is": "arriving"}),
         ]
-        return [Mistake(name, message, lambda c, k=k: _sequence_backward_answer(c, **k))
+        return [Mistake(name, message, lambda c, k=k: _sequence_backward_answer(c, **k), k)
                 for name, message, k in extra + BACKWARD_MISTAKES]
+
+    def simulate(self, case, **switches):
+        return _sequence_backward_answer(case, **switches)

@@ -18,6 +18,7 @@ import numpy as np
 
 from .diagnose import (
     case_pattern,
+    explain_arrangement,
     explain_core_mismatch,
     explain_error,
     explain_shape,
@@ -55,10 +56,13 @@ NOT_ATTEMPTED = "NotImplementedError"
 @dataclass
 class Mistake:
     """A known wrong answer: ``answer(case)`` is what the mistaken function returns (plain data, the
-    structure of the reference's output; ``None`` when it does not apply to the case)."""
+    structure of the reference's output; ``None`` when it does not apply to the case).
+    ``switches``: the keyword arguments of the check's configurable model (``Check.simulate``)
+    that make this mistake, so that two mistakes can be made at once."""
     name: str
     message: str
     answer: Callable[[Case], object]
+    switches: dict | None = None
 
 
 @dataclass
@@ -297,6 +301,8 @@ class Values(Part):
         problem = value_problem(name, got, expected)
         if problem is None and close(got, expected, self.rtol, self.atol):
             return None
+        if problem is None and negated(got, expected):
+            return Diagnosis(f"{name} is wrong: it has the wrong sign (the right value negated)")
         diagnosis = check.diagnose(case, path, got, expected)
         if diagnosis:
             return Diagnosis(f"{name} is wrong: {diagnosis}")
@@ -304,8 +310,9 @@ class Values(Part):
             found = check.inspect(case, path, got, expected)
             if found:
                 return Diagnosis(f"{name} is wrong: {found}")
-            if negated(got, expected):
-                return Diagnosis(f"{name} is wrong: it has the wrong sign (the right value negated)")
+            story = explain_arrangement(name, got, expected, sizes_of(case.label))
+            if story:
+                return Diagnosis(story)
         if isinstance(got, np.ndarray) and isinstance(expected, np.ndarray) and got.shape != expected.shape:
             story = explain_shape(name, got.shape, expected.shape, sizes_of(case.label), check.known(case))
             if story:
@@ -463,21 +470,39 @@ class Check:
             want = dict(zip(self.returns, want))
         return want
 
+    simulate = None  # optional: simulate(case, **switches) -> the answer of a configurable, mistaken model
+
+    def _matches(self, wrong, path, got, expected) -> bool:
+        if wrong is None:
+            return False
+        if self.returns is not None:
+            wrong = dict(zip(self.returns, wrong))
+        try:
+            wrong_here = get(wrong, path)
+        except LookupError:
+            return False
+        return not close(wrong_here, expected) and close(got, wrong_here, rtol=1e-5, atol=1e-8, equal_nan=True)
+
     def diagnose(self, case: Case, path: tuple, got, expected) -> str | None:
         """The message of the first known mistake whose answer matches ``got`` at ``path`` (and
-        differs from the right answer there)."""
-        for position, mistake in enumerate(self.mistakes()):
-            wrong = self._mistake_answer(position, mistake, case)
-            if wrong is None:
-                continue
-            if self.returns is not None:
-                wrong = dict(zip(self.returns, wrong))
-            try:
-                wrong_here = get(wrong, path)
-            except LookupError:
-                continue
-            if not close(wrong_here, expected) and close(got, wrong_here, rtol=1e-5, atol=1e-8, equal_nan=True):
+        differs from the right answer there); else of the first pair of mistakes that do, made
+        together by the check's configurable model (mistakes with ``switches`` that do not touch the
+        same switch)."""
+        mistakes = self.mistakes()
+        for position, mistake in enumerate(mistakes):
+            if self._matches(self._mistake_answer(position, mistake, case), path, got, expected):
                 return mistake.message
+        if self.simulate is None:
+            return None
+        paired = [m for m in mistakes if m.switches]
+        for k, a in enumerate(paired):
+            for b in paired[k + 1:]:
+                if a.switches.keys() & b.switches.keys():
+                    continue
+                both = Mistake(f"{a.name} + {b.name}", "", lambda c, a=a, b=b: self.simulate(c, **a.switches,
+                                                                                          **b.switches))
+                if self._matches(self._mistake_answer(-1, both, case), path, got, expected):
+                    return f"two mistakes at once: {a.message}; and {b.message}"
         return None
 
     def _mistake_answer(self, position: int, mistake: Mistake, case: Case):
@@ -486,7 +511,7 @@ class Check:
         mistakes is the same on every call, so its position names one). ``None`` when the mistake
         cannot apply to the case."""
         store = self.__dict__.setdefault("_answers", {})
-        key = (position, mistake.name, id(case))
+        key = (position, mistake.name, id(case))  # a pair of mistakes has position -1 and both names
         hit = store.get(key)
         if hit is None or hit[0] is not case:  # the case is kept in the entry, so its id is not reused
             try:
@@ -515,8 +540,11 @@ class Check:
                 reason = part.judge(self, case, outcome, want)
                 if reason:
                     failures.append(("wrong", reason, case))
-            pattern = case_pattern([f[2] for f in failures], [c for c in applicable
-                                                               if all(c is not f[2] for f in failures)])
+            passing = [c for c in applicable if all(c is not f[2] for f in failures)]
+            if not passing and failures and all(f[0] != "wrong" for f in failures):
+                # every case of this part raised: compare with the cases where the call did not raise
+                passing = [c for c, o in zip(cases, outcomes) if o.status == "ok"]
+            pattern = case_pattern([f[2] for f in failures], passing)
             results.append(self._part_result(part, failures, pattern))
         return CheckResult(self.name, seed, results, self.notes(results))
 

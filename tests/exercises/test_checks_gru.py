@@ -176,7 +176,7 @@ def test_forward_mistakes(name, bug, fragment):
 
 @pytest.mark.parametrize("name", ["gru_cell_forward", "gru_forward"])
 def test_reset_after_flag_ignored_loses_only_that_part(name):
-    result = assert_diagnosed(name, student(name, "ignores flag"), "this is the book's reset-before form")
+    result = assert_diagnosed(name, student(name, "ignores flag"), "this is the book's form (reset_after ignored")
     assert result.score == result.max_score - 1
 
 
