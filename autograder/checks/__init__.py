@@ -10,10 +10,12 @@ score -- is the cell's output, which nbgrader takes as partial credit. The gradi
 (``python -m autograder grade``) reads the same declarations from the trusted source notebook and
 runs the student's function in a sandbox through :mod:`autograder.checks.harness`.
 
-Modules, one per chapter topic: ``language_model``, ``notation``, ``rnn`` (chapter 3), ``bptt``
-(chapter 4), ``rnn_types``, ``sampling``, ``clipping``, ``gru``, ``lstm``, ``birnn``, ``deep_rnn``.
-``spec`` holds the machinery (cases, parts, mistakes, results); ``harness`` the untrusted call;
-``gated`` the mistake tables the GRU and LSTM checks share.
+Modules, one per chapter topic or graded concern: ``vocab``, ``ngrams``, ``smoothing`` (chapter 1,
+sharing ``counting``), ``notation``, ``rnn`` (chapter 3), ``loss``, ``bptt``, ``gradcheck``,
+``training`` (chapter 4), ``rnn_types``, ``sampling``, ``clipping``, ``gru``, ``lstm``, ``birnn``,
+``deep_rnn``. ``spec`` holds the machinery (cases, parts, mistakes, results); ``diagnose`` what a
+wrong answer shows by itself (shapes, steps, terms); ``harness`` the untrusted call; ``gated`` the
+mistake tables the GRU and LSTM checks share.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from .spec import REGISTRY, Check, CheckResult
 
 # Importing the topic modules registers their checks (one module per chapter topic).
 from . import (  # noqa: F401  isort: skip
-    birnn, bptt, clipping, deep_rnn, gru, language_model, lstm, notation, rnn, rnn_types, sampling,
+    birnn, bptt, clipping, deep_rnn, gradcheck, gru, loss, lstm, ngrams, notation, rnn, rnn_types, sampling, smoothing,
+    training, vocab,
 )
 
 __all__ = ["REGISTRY", "Check", "CheckResult", "check", "get_check", "new_seed", "run_check"]

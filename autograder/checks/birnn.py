@@ -208,7 +208,7 @@ def _cache_cell_and_size(case, value, want):
     cache = value[1] if isinstance(value, tuple) and len(value) == 2 else None
     if not isinstance(cache, dict):
         return "the result has no cache dict"
-    if cache.get("cell") != "rnn":
+    if not (isinstance(cache.get("cell"), str) and cache["cell"] == "rnn"):
         return "cache['cell'] must be the cell argument, 'rnn'"
     n_h = cache.get("n_h")
     if not isinstance(n_h, int) or isinstance(n_h, bool) or n_h != case.info["n_h"]:

@@ -79,7 +79,8 @@ class Nested(Whole):
                     return reason
             return None
         if isinstance(expected, str):
-            return None if got == expected else f"{name} must be the cell argument, {expected!r}"
+            same = isinstance(got, str) and got == expected
+            return None if same else f"{name} must be the cell argument, {expected!r}"
         return super().compare(check, case, path, got, expected)
 
 

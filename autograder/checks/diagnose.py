@@ -157,12 +157,33 @@ def explain_error(message: str, sizes: dict[str, int], known: dict[str, tuple]) 
     if transposed:
         return (f"{' and '.join(transposed)} is used transposed: the shapes in the error are {', '.join(notes)}; "
                 f"{', '.join(f'{t} has shape {symbols(known[t], sizes)}' for t in transposed)}")
-    story = _broadcast_story(message, shapes, sizes, known) or _time_story(shapes, sizes)
+    story = _store_story(message, sizes, known) or _broadcast_story(message, shapes, sizes, known) \
+        or _time_story(shapes, sizes)
     if story:
         return story
     if notes:
         return "the shapes that clash are " + " and ".join(notes)
     return None
+
+
+_STORE = re.compile(r"could not broadcast input array from shape \(([\d, ]*)\) into shape \(([\d, ]*)\)")
+
+
+def _store_story(message: str, sizes: dict[str, int], known: dict[str, tuple]) -> str | None:
+    """``a[...] = value`` where the slot has another shape than the value: the array that receives
+    it was made with the wrong shape -- often with the shape of another array (np.zeros_like(h))."""
+    found = _STORE.search(message)
+    if not found:
+        return None
+    value, slot = (tuple(int(d) for d in g.replace(" ", "").split(",") if d) for g in found.groups())
+    steps = sizes.get("T")
+    owner = whose(slot, known) or (whose(slot + (steps,), known) if steps else None)
+    story = (f"a value of shape {symbols(value, sizes) or value} is stored into a slot of shape "
+             f"{symbols(slot, sizes) or slot}: the array that receives it was made with the wrong shape")
+    if owner and owner.startswith("the shape of "):
+        story += f" -- {owner} (np.zeros_like({owner.removeprefix('the shape of ')})?); make it from the sizes of " \
+                 "what it holds"
+    return story
 
 
 def _broadcast_story(message: str, shapes: list[tuple], sizes: dict[str, int], known: dict[str, tuple]) -> str | None:

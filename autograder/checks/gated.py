@@ -25,3 +25,26 @@ def time_mistakes(state: str = "state") -> list[tuple]:
         row("h_prev wraps", f"at the first step the previous {state} is h0: h[:, :, t-1] with t = 0 reads the last "
             "step, h[:, :, -1]", {"h_prev_is": "wrap"}),
     ]
+
+
+def borrow_mistakes(gates: dict[str, tuple[str, str, str]]) -> list[tuple]:
+    """The copy-paste slips: one gate's ``U``, ``W`` or ``b`` taken from another gate. ``gates``
+    maps a gate's letter to its name, its symbol and its equation (``"i": ("input gate", "i",
+    "i = sigma(U_i x + W_i h_prev + b_i)")``). The switch ``borrow`` is (the parameter used
+    wrongly, the one used in its place), e.g. ("Wr", "Wz")."""
+    what = {"U": "input weights", "W": "recurrent weights", "b": "bias"}
+    rows = []
+    for k, (name, symbol, equation) in gates.items():
+        for j, (other, _, _) in gates.items():
+            for p in "UWb" if j != k else "":
+                message = (f"the {name} {symbol} uses {p}_{j}, the {other}'s {what[p]}, where its own {p}_{k} "
+                           f"belongs (a copy-paste slip?): {equation}")
+                rows.append(row(f"{p}{k} from {j}", message, {"borrow": (p + k, p + j)}))
+    return rows
+
+
+def borrowed(params: dict, borrow: tuple[str, str] | None) -> dict:
+    """``params`` with the entry ``borrow[0]`` replaced by ``borrow[1]`` (see :func:`borrow_mistakes`)."""
+    if not borrow:
+        return params
+    return {**params, borrow[0]: params[borrow[1]]}

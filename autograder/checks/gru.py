@@ -1,9 +1,10 @@
 """Checks for assignment 8, the GRU: gru_cell_forward, gru_forward, gru_cell_backward, gru_backward.
 
-Every check runs the book's reset-before form on the sizes of :data:`inputs.SIZES` and PyTorch's
-reset-after form (with ``bhh``) on two more cases, a non-square and a square one; the reset-after
-form is graded as a part of its own, so a student who has only the book's form loses only that
-part. The backward checks receive the cache of the reference's forward pass.
+Each function has two checks: the book's reset-before form on the sizes of :data:`inputs.SIZES`
+(``gru_cell_forward`` ...), and, for the exercise's bonus part, PyTorch's reset-after form (with
+``bhh``) on a non-square and a square case (``gru_cell_forward_reset_after`` ...), so the bonus is
+a graded cell of its own that nothing else depends on. The backward checks receive the cache of
+the reference's forward pass.
 
 The mistakes are modelled by one configurable GRU written here, on the trusted side:
 :func:`_step` and :func:`_step_backward` compute the equations of chapter 8 directly, with
@@ -18,10 +19,10 @@ import numpy as np
 
 from autograder import reference as ref
 
+from .gated import borrow_mistakes, borrowed, time_mistakes
 from .gated import row as _m
-from .gated import time_mistakes
 from .inputs import SIZES, label, normal, state
-from .spec import Case, Check, Keys, Mistake, NoSideEffects, Shape, Values, register
+from .spec import Case, Check, Hint, Keys, Mistake, NoSideEffects, Shape, Values, register
 
 GATES = "zrh"
 RA = "reset_after"
@@ -51,10 +52,11 @@ def gru_params(rng, n_x, n_h, reset_after=False) -> dict:
     return p
 
 
-def _sizes():
-    """(n_x, n_h, m, T, reset_after) of every case."""
-    return ([(n_x, n_h, m, T, False) for n_x, n_h, _, m, T in SIZES]
-            + [(n_x, n_h, m, T, True) for n_x, n_h, _, m, T in RESET_AFTER_SIZES])
+def _sizes(reset_after: bool = False):
+    """(n_x, n_h, m, T, reset_after) of the cases of one form."""
+    if reset_after:
+        return [(n_x, n_h, m, T, True) for n_x, n_h, _, m, T in RESET_AFTER_SIZES]
+    return [(n_x, n_h, m, T, False) for n_x, n_h, _, m, T in SIZES]
 
 
 def _form(reset_after):
@@ -82,14 +84,15 @@ def _swap_zr(d: dict, prefix: str = "") -> dict:
 
 
 def _step(x_t, h_prev, p, reset_after, swap=False, inverted=False, reset=None, candidate=np.tanh,
-          gate=_sigmoid, transposed=False, no_bias=""):
+          gate=_sigmoid, transposed=False, no_bias="", borrow=None):
     """One GRU step, possibly with one mistake: ``{z, r, h_tilde, a_hh, h_next}``.
 
     ``reset`` is the form of the candidate: ``before`` (W_h (r * h_prev)), ``after``
     (r * (W_h h_prev + b_hh)), ``ignored`` (no r), ``outside`` (r * tanh(...)), ``bhh outside``;
-    ``None`` means the form that ``reset_after`` asks for.
+    ``None`` means the form that ``reset_after`` asks for. ``borrow``: one gate's parameter taken
+    from another (:func:`gated.borrow_mistakes`).
     """
-    q = _swap_zr(p) if swap else p
+    q = borrowed(_swap_zr(p) if swap else p, borrow)
     if no_bias:
         q = {**q, "b" + no_bias: 0.0 * q["b" + no_bias]}
     W = {g: q["W" + g].T if transposed else q["W" + g] for g in GATES}
@@ -176,16 +179,30 @@ FORWARD_MISTAKES = [
     _m("b_r missing", "the reset gate's bias b_r is missing: r = sigma(U_r x + W_r h_prev + b_r)", {"no_bias": "r"}),
     _m("b_h missing", "the candidate's bias b_h is missing: h~ = tanh(U_h x + ... + b_h)", {"no_bias": "h"}),
 ]
+# one gate's U, W or b copied from another gate: tried alone (not in pairs), see Mistake.paired
+BORROWED = borrow_mistakes({
+    "z": ("update gate", "z", "z = sigma(U_z x + W_z h_prev + b_z)"),
+    "r": ("reset gate", "r", "r = sigma(U_r x + W_r h_prev + b_r)"),
+    "h": ("candidate", "h~", "h~ = tanh(U_h x + W_h (r * h_prev) + b_h)"),
+})
+
+
+def _mistakes(answer, rows) -> list[Mistake]:
+    """The rows of a mistake table (and the borrowed-weight slips) as mistakes of one model."""
+    return [Mistake(name, message, lambda c, k=k: answer(c, **k), k) for name, message, k in rows] + \
+        [Mistake(name, message, lambda c, k=k: answer(c, **k), k, paired=False) for name, message, k in BORROWED]
 
 
 def _forward_parts(state_name, cache_keys):
     return [
-        Shape(state_name, 0.5, when=before),
-        Values(state_name, 2.0, when=before),
-        Keys("cache", cache_keys, 0.5, when=before),
-        Values("cache", 1.0, "cache contents", when=before),
-        Values((), 1.0, "reset-after form (state and cache)", when=after),
+        Shape(state_name, 0.5),
+        Values(state_name, 2.0),
+        Keys("cache", cache_keys, 0.5),
+        Values("cache", 1.0, "cache contents"),
     ]
+
+
+RESET_AFTER_FORWARD = (Values((), 1.0, "reset-after form (state and cache)").states(r"reset_after", r"a_hh"),)
 
 
 @register
@@ -194,9 +211,11 @@ class GruCellForward(Check):
     returns = ("h_next", "cache")
     parts = _forward_parts("h_next", ["x_t", "h_prev", "z", "r", "h_tilde", "h_next", "params", "reset_after"])
 
+    form = False  # the bonus check, below, grades the reset-after form
+
     def cases(self, rng):
         cases = []
-        for n_x, n_h, m, _, ra in _sizes():
+        for n_x, n_h, m, _, ra in _sizes(self.form):
             p = gru_params(rng, n_x, n_h, ra)
             cases.append(Case(label(n_x=n_x, n_h=n_h, m=m, **_form(ra)),
                               (normal(rng, n_x, m), state(rng, n_h, m), p), _kwargs(ra), info={RA: ra}))
@@ -206,7 +225,7 @@ class GruCellForward(Check):
         return ref.gru_cell_forward(*case.args, **case.kwargs)
 
     def mistakes(self):
-        return [Mistake(name, message, lambda c, k=k: _cell_answer(c, **k), k) for name, message, k in FORWARD_MISTAKES]
+        return _mistakes(_cell_answer, FORWARD_MISTAKES)
 
     def simulate(self, case, **switches):
         return _cell_answer(case, **switches)
@@ -218,9 +237,11 @@ class GruForward(Check):
     returns = ("h", "cache")
     parts = _forward_parts("h", ["x", "h0", "z", "r", "h_tilde", "h", "params", "reset_after"])
 
+    form = False
+
     def cases(self, rng):
         cases = []
-        for n_x, n_h, m, T, ra in _sizes():
+        for n_x, n_h, m, T, ra in _sizes(self.form):
             p = gru_params(rng, n_x, n_h, ra)
             cases.append(Case(label(n_x=n_x, n_h=n_h, m=m, T=T, **_form(ra)),
                               (normal(rng, n_x, m, T), state(rng, n_h, m), p), _kwargs(ra), info={RA: ra}))
@@ -238,8 +259,7 @@ class GruForward(Check):
             _m("not carried", "the state is not carried from step to step: every step starts from h0; step t must "
              "start from the state step t-1 produced", {"carry": False}),
         ]
-        return [Mistake(name, message, lambda c, k=k: _sequence_answer(c, **k), k)
-                for name, message, k in extra + FORWARD_MISTAKES]
+        return _mistakes(_sequence_answer, extra + FORWARD_MISTAKES)
 
     def simulate(self, case, **switches):
         return _sequence_answer(case, **switches)
@@ -373,19 +393,21 @@ def _gradient_keys(prefix_x):
 
 
 def _backward_parts(dx, dh, sequence):
-    parts = [Values(dx, 0.5, when=before), Values(dh, 1.0, when=before)]
-    parts += [Values(p + g, 0.5, when=before) for p in ("dU", "dW", "db") for g in GATES]
+    parts = [Values(dx, 0.5), Values(dh, 1.0)]
+    parts += [Values(p + g, 0.5) for p in ("dU", "dW", "db") for g in GATES]
     kept = 0.5 if sequence else 0.25  # the cell's keys and in-place rule share the half point the keys had
-    parts.append(Keys((), [dx, dh] + [p + g for p in ("dU", "dW", "db") for g in GATES], kept,
-                      "gradient keys", when=before))
-    parts.append(NoSideEffects(kept, when=before))
-    parts.append(Values((), 1.5 if not sequence else 1.0, "reset-after form (every gradient)", when=after))
+    parts.append(Keys((), [dx, dh] + [p + g for p in ("dU", "dW", "db") for g in GATES], kept, "gradient keys"))
+    parts.append(NoSideEffects(kept))
     return parts
 
 
-def _backward_cases(rng, sequence):
+def _reset_after_backward(points):
+    return (Values((), points, "reset-after form (every gradient)").states(r"reset_after", r"dbhh"),)
+
+
+def _backward_cases(rng, sequence, form=False):
     cases = []
-    for n_x, n_h, m, T, ra in _sizes():
+    for n_x, n_h, m, T, ra in _sizes(form):
         p = gru_params(rng, n_x, n_h, ra)
         h0 = state(rng, n_h, m)
         if sequence:
@@ -403,8 +425,10 @@ class GruCellBackward(Check):
     name = "gru_cell_backward"
     parts = _backward_parts("dx_t", "dh_prev", sequence=False)
 
+    form = False
+
     def cases(self, rng):
-        return _backward_cases(rng, sequence=False)
+        return _backward_cases(rng, sequence=False, form=self.form)
 
     def expected(self, case):
         return ref.gru_cell_backward(*case.args)
@@ -422,8 +446,10 @@ class GruBackward(Check):
     name = "gru_backward"
     parts = _backward_parts("dx", "dh0", sequence=True)
 
+    form = False
+
     def cases(self, rng):
-        return _backward_cases(rng, sequence=True)
+        return _backward_cases(rng, sequence=True, form=self.form)
 
     def expected(self, case):
         return ref.gru_backward(*case.args)
@@ -451,3 +477,32 @@ class GruBackward(Check):
 
     def simulate(self, case, **switches):
         return _sequence_backward_answer(case, **switches)
+
+
+# ---------------------------------------------------------------- the bonus: PyTorch's reset-after form
+
+@register
+class GruCellForwardResetAfter(GruCellForward):
+    name, form, parts = "gru_cell_forward_reset_after", True, RESET_AFTER_FORWARD
+
+
+@register
+class GruForwardResetAfter(GruForward):
+    name, form, parts = "gru_forward_reset_after", True, RESET_AFTER_FORWARD
+
+
+@register
+class GruCellBackwardResetAfter(GruCellBackward):
+    name, form, parts = "gru_cell_backward_reset_after", True, _reset_after_backward(1.5)
+
+
+@register
+class GruBackwardResetAfter(GruBackward):
+    name, form, parts = "gru_backward_reset_after", True, _reset_after_backward(1.0)
+
+    def explain_failure(self, case, outcome):
+        story = super().explain_failure(case, outcome)
+        if isinstance(story, Hint) and "take step t's slice" in story:  # only this form's cache holds a_hh
+            return Hint(f"{story}; this form's cache has one more sequence to slice at every step, "
+                        "a_hh[:, :, t] (the book's form has no a_hh)")
+        return story

@@ -17,8 +17,8 @@ import numpy as np
 
 from autograder import reference as ref
 
+from .gated import borrow_mistakes, borrowed, time_mistakes
 from .gated import row as _m
-from .gated import time_mistakes
 from .inputs import SIZES, label, normal, state
 from .spec import Case, Check, Keys, Mistake, NoSideEffects, Shape, Values, register
 
@@ -51,11 +51,15 @@ def _swap(d: dict, pair: str, prefix: str = "") -> dict:
 # ---------------------------------------------------------------- the forward pass, configurable
 
 def _step(x_t, h_prev, c_prev, p, swap=None, gate=_sigmoid, candidate=np.tanh, forget=True, write="i*g",
-          squash_c=False, h_of_c=np.tanh, transposed=False, bias=True, forget_scales="c_prev"):
+          squash_c=False, h_of_c=np.tanh, transposed=False, bias=True, forget_scales="c_prev", borrow=None,
+          h_reads="c_next"):
     """One LSTM step, possibly with mistakes: ``{i, f, g, o, c_next, h_next}``. ``write``: what is
     added to the cell (``i*g``, ``g`` without the input gate, ``i`` without the candidate);
-    ``forget_scales``: ``c_prev`` or ``both`` (f * (c_prev + i g))."""
+    ``forget_scales``: ``c_prev`` or ``both`` (f * (c_prev + i g)); ``borrow``: one gate's
+    parameter taken from another (:func:`gated.borrow_mistakes`); ``h_reads``: the cell state
+    that h_next squashes (``c_next``, or ``c_prev``)."""
     q = _swap(p, swap) if swap else p
+    q = borrowed(q, borrow)
     a = {k: q["U" + k] @ x_t + (q["W" + k].T if transposed else q["W" + k]) @ h_prev + (q["b" + k] if bias else 0.0)
          for k in GATES}
     i, f, g, o = gate(a["i"]), gate(a["f"]), candidate(a["g"]), gate(a["o"])
@@ -66,7 +70,8 @@ def _step(x_t, h_prev, c_prev, p, swap=None, gate=_sigmoid, candidate=np.tanh, f
         c_next = (f * c_prev if forget else c_prev) + written
     if squash_c:
         c_next = np.tanh(c_next)
-    return {"i": i, "f": f, "g": g, "o": o, "c_next": c_next, "h_next": o * h_of_c(c_next)}
+    return {"i": i, "f": f, "g": g, "o": o, "c_next": c_next,
+            "h_next": o * h_of_c(c_next if h_reads == "c_next" else c_prev)}
 
 
 def _cell_answer(case, **mistake):
@@ -125,7 +130,22 @@ FORWARD_MISTAKES = [
      "gate scaling the candidate g, not added alone", {"write": "i"}),
     _m("forget scales the candidate", "the forget gate scales only the old cell state: c_next = f * c_prev + i * g, "
      "not f * (c_prev + i * g)", {"forget_scales": "both"}),
+    _m("h reads c_prev", "h_next squashes the new cell state: h_next = o * tanh(c_next), with c_next = f * c_prev "
+     "+ i * g computed first, not tanh(c_prev)", {"h_reads": "c_prev"}),
 ]
+# one gate's U, W or b copied from another gate: tried alone (not in pairs), see Mistake.paired
+BORROWED = borrow_mistakes({
+    "i": ("input gate", "i", "i = sigma(U_i x + W_i h_prev + b_i)"),
+    "f": ("forget gate", "f", "f = sigma(U_f x + W_f h_prev + b_f)"),
+    "g": ("candidate", "g", "g = tanh(U_g x + W_g h_prev + b_g)"),
+    "o": ("output gate", "o", "o = sigma(U_o x + W_o h_prev + b_o)"),
+})
+
+
+def _mistakes(answer, rows) -> list[Mistake]:
+    """The rows of a mistake table (and the borrowed-weight slips) as mistakes of one model."""
+    return [Mistake(name, message, lambda c, k=k: answer(c, **k), k) for name, message, k in rows] + \
+        [Mistake(name, message, lambda c, k=k: answer(c, **k), k, paired=False) for name, message, k in BORROWED]
 
 
 def _forward_parts(h_name, c_name, cache_keys):
@@ -158,7 +178,7 @@ class LstmCellForward(Check):
         return ref.lstm_cell_forward(*case.args)
 
     def mistakes(self):
-        return [Mistake(name, message, lambda c, k=k: _cell_answer(c, **k), k) for name, message, k in FORWARD_MISTAKES]
+        return _mistakes(_cell_answer, FORWARD_MISTAKES)
 
     def simulate(self, case, **switches):
         return _cell_answer(case, **switches)
@@ -198,8 +218,7 @@ class LstmForward(Check):
             _m("last step skipped", "the last step is never computed (it stays zero): the loop must run over all T "
              "steps, range(T)", {"skip_last": True}),
         ]
-        return [Mistake(name, message, lambda c, k=k: _sequence_answer(c, **k), k)
-                for name, message, k in extra + FORWARD_MISTAKES]
+        return _mistakes(_sequence_answer, extra + FORWARD_MISTAKES)
 
     def simulate(self, case, **switches):
         return _sequence_answer(case, **switches)
@@ -254,11 +273,13 @@ def _cell_backward_answer(case, **mistake):
 
 
 def _sequence_backward_answer(case, carry_h=True, carry_c_across=True, accumulate="all", h_prev_is="previous",
-                              c_prev_is="previous", order="backward", dh0_is="sent back", **mistake):
+                              c_prev_is="previous", order="backward", dh0_is="sent back", carried_swapped=False,
+                              **mistake):
     """BPTT, possibly with one mistake: carry the gradients into ``h`` and ``c`` from step t + 1 or
     not; ``accumulate`` the parameter gradients of ``all`` steps, or keep only the ``first`` or
     ``last`` step's; the previous states are the ``previous`` ones, the ``same`` step's (off by one)
-    or ``wrap`` (index -1 at t = 0)."""
+    or ``wrap`` (index -1 at t = 0); ``carried_swapped``: the carried dc added to dh and the carried
+    dh passed as dc_next."""
     dh, c = case.args
     x, h0, c0, h, cs, p = c["x"], c["h0"], c["c0"], c["h"], c["c"], c["params"]
     T = x.shape[2]
@@ -274,8 +295,9 @@ def _sequence_backward_answer(case, carry_h=True, carry_c_across=True, accumulat
     dh_next, dc_next = np.zeros_like(h0), np.zeros_like(c0)
     arriving = dh[:, :, 0]
     for t in (reversed(range(T)) if order == "backward" else range(T)):
-        arriving = dh[:, :, t] + (dh_next if carry_h else 0.0)
-        g = _step_backward(arriving, dc_next if carry_c_across else 0.0 * dc_next,
+        carried_h, carried_c = (dc_next, dh_next) if carried_swapped else (dh_next, dc_next)
+        arriving = dh[:, :, t] + (carried_h if carry_h else 0.0)
+        g = _step_backward(arriving, carried_c if carry_c_across else 0.0 * carried_c,
                            x[:, :, t], previous(h, h0, t, h_prev_is), previous(cs, c0, t, c_prev_is),
                            *(c[k][:, :, t] for k in GATES), cs[:, :, t], p, **mistake)
         dx[:, :, t] = g.pop("dx_t")
@@ -383,6 +405,9 @@ class LstmBackward(Check):
              {"order": "forward"}),
             _m("dh0 is the arriving gradient", "dh0 is what the first step sends back to h0 (its dh_prev), not the "
              "gradient arriving at the first step's output", {"dh0_is": "arriving"}),
+            _m("carried gradients swapped", "the two carried gradients are swapped: step t's dh is dh[:, :, t] + the "
+             "dh_prev that step t + 1 sent back, and its dc_next is the dc_prev that step t + 1 sent back",
+             {"carried_swapped": True}),
         ]
         return [Mistake(name, message, lambda c, k=k: _sequence_backward_answer(c, **k), k)
                 for name, message, k in extra + BACKWARD_MISTAKES]

@@ -159,7 +159,7 @@ class PadSequences(Check):
     parts = (
         Shape("ids", 0.5),
         Values("ids", 1.5, when=lambda c: c.info["length"] is None),
-        Custom("ids are integers", 0.5, _integer_ids),
+        Custom("ids are integers", 0.5, _integer_ids).states(r"integer|int64|\bint\b"),
         Values("mask", 1.0, when=lambda c: c.info["length"] is None),
         Values((), 0.5, "length given (pad further or truncate)", when=lambda c: c.info["length"] is not None),
     )

@@ -36,7 +36,7 @@ class Softmax(Check):
     parts = (
         Shape((), 0.5, "shape"),
         Values((), 1.25, "values", when=lambda c: not c.info.get(LARGE)),
-        Values((), 1.0, "no overflow for large logits", when=lambda c: c.info.get(LARGE)),
+        Values((), 1.0, "no overflow for large logits", when=lambda c: c.info.get(LARGE)).states(r"overflow"),
         NoSideEffects(0.25, "z left unchanged"),
     )
 
@@ -305,8 +305,8 @@ class OutputForward(Check):
         return ref.output_forward(*case.args)
 
     def mistakes(self):
-        def z(case, V=None, bias=True):
-            h, p = case.args
+        def z(case, V=None, bias=True, h=None):
+            h, p = (case.args[0] if h is None else h), case.args[1]
             V = p["V"] if V is None else V
             return np.einsum("yh,hmt->ymt", V, h) + (p["c"][:, :, None] if bias else 0.0), {"h": h, "params": p}
 
@@ -316,4 +316,6 @@ class OutputForward(Check):
                     lambda c: z(c, V=c.args[1]["V"].T) if c.args[1]["V"].shape[0] == c.args[1]["V"].shape[1] else None),
             Mistake("softmax applied", "these are probabilities: output_forward returns the logits z, "
                     "before the softmax", lambda c: (ref.softmax(z(c)[0]), z(c)[1])),
+            Mistake("tanh again", "h holds the hidden states, already through tanh: z = V h + c reads h as it is "
+                    "(tanh applied again squashes it twice)", lambda c: (z(c, h=np.tanh(c.args[0]))[0], z(c)[1])),
         ]

@@ -1,9 +1,9 @@
 """Checks for assignment 5, RNN types: the many-to-one pixel classifier and the encoder-decoder.
 
 Graded: ``many_to_one_forward``, ``many_to_one_backward`` and ``encoder_decoder_forward``. The
-notebook gives the students the pieces of chapters 3 and 4 (``rnn_forward``, ``rnn_backward``,
-``output_forward``, ``output_backward``, ``softmax_cross_entropy``) with the references' caches,
-so the caches of the graded functions are fixed by the API and graded too. The mistakes are about
+students paste their own pieces of exercises 3, 4a and 4b (``rnn_forward``, ``rnn_backward``,
+``output_forward``, ``output_backward``, ``softmax_cross_entropy`` ...), whose caches the API fixes,
+so the caches of the graded functions are graded too (keys and contents). The mistakes are about
 the wiring: which state the classifier reads, where the loss gradient enters, which state starts
 the decoder and which input it reads at each step.
 """
@@ -17,7 +17,7 @@ import numpy as np
 from autograder import reference as ref
 
 from .inputs import SIZES, label, normal, rnn_params, subset
-from .spec import Case, Check, Keys, Mistake, Shape, Values, register
+from .spec import Case, Check, Keys, Mistake, NoSideEffects, Shape, Values, register
 
 GRADS = ["dx", "dU", "dW", "db", "dV", "dc"]
 
@@ -77,7 +77,9 @@ class ManyToOneForward(Check):
         Shape("z", 0.5),
         Values("z", 2.0),
         Keys("cache", ["rnn", "output"], 0.5),
-        Values("cache", 1.0, "cache contents"),
+        # each layer's cache must hold what its backward pass reads: the RNN's U, W, b, the output's V, c
+        Values("cache", 1.0, "cache contents", only={("cache", "rnn", "params"): ("U", "W", "b"),
+                                                     ("cache", "output", "params"): ("V", "c")}),
     ]
 
     def cases(self, rng):
@@ -142,13 +144,14 @@ class ManyToOneForward(Check):
 class ManyToOneBackward(Check):
     name = "many_to_one_backward"
     parts: ClassVar[list] = [
-        Keys((), GRADS, 0.5, "gradient names"),
+        Keys((), GRADS, 0.25, "gradient names"),
         Values("dx", 1.0),
         Values("dU", 1.0),
         Values("dW", 1.0),
         Values("db", 0.5),
         Values("dV", 0.5),
         Values("dc", 0.5),
+        NoSideEffects(0.25),  # the rule of every backward pass: dz and the cache come back as they were
     ]
 
     def cases(self, rng):
@@ -232,7 +235,9 @@ class EncoderDecoderForward(Check):
         Shape("z", 0.5),
         Values("z", 2.5),
         Keys("cache", ["encoder", "decoder", "output"], 0.5),
-        Values("cache", 1.5, "cache contents"),
+        Values("cache", 1.5, "cache contents", only={("cache", "encoder", "params"): ("U", "W", "b"),
+                                                     ("cache", "decoder", "params"): ("U", "W", "b"),
+                                                     ("cache", "output", "params"): ("V", "c")}),
     ]
 
     def cases(self, rng):

@@ -211,10 +211,10 @@ class Sample(Check):
     parts: ClassVar[list] = [
         Custom("a list of `length` ints", 1.0, _list_of_ids, when=lambda case: case.info["kind"] != END),
         Ids(T1, 2.0, "draws at temperature 1"),
-        Ids(TEMPERATURE, 1.5, "temperatures 0.5 and 2"),
-        Ids(PRIME, 2.0, "priming"),
-        Ids(END, 1.0, "stops at end_id"),
-        Ids(GREEDY, 1.0, "temperature 0 is the argmax"),
+        Ids(TEMPERATURE, 1.5, "temperatures 0.5 and 2").states(r"temperature"),
+        Ids(PRIME, 2.0, "priming").states(r"prim"),
+        Ids(END, 1.0, "stops at end_id").states(r"end_id"),
+        Ids(GREEDY, 1.0, "temperature 0 is the argmax").states(r"argmax|greedy"),
         ModelUnchanged(0.5, "the model is left unchanged"),
     ]
 

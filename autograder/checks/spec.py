@@ -11,6 +11,8 @@ contain the reference's values.
 
 from __future__ import annotations
 
+import contextvars
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -29,6 +31,9 @@ from .diagnose import (
 from .harness import Outcome
 
 RTOL, ATOL = 1e-6, 1e-9  # the stated tolerance: |student - reference| <= ATOL + RTOL |reference|
+# The reference's whole answer for the case being judged (per thread), so that a wrong value can be
+# recognised as the value of *another* output ("cache.h_prev holds h_next").
+WHOLE_ANSWER: contextvars.ContextVar = contextvars.ContextVar("whole_answer", default=None)
 
 
 @dataclass
@@ -51,6 +56,7 @@ class Hint(str):
 
 
 NOT_ATTEMPTED = "NotImplementedError"
+NOT_ATTEMPTED_MESSAGE = "not attempted"  # how the one-line message of an unwritten function starts
 
 
 @dataclass
@@ -58,11 +64,13 @@ class Mistake:
     """A known wrong answer: ``answer(case)`` is what the mistaken function returns (plain data, the
     structure of the reference's output; ``None`` when it does not apply to the case).
     ``switches``: the keyword arguments of the check's configurable model (``Check.simulate``)
-    that make this mistake, so that two mistakes can be made at once."""
+    that make this mistake, so that two mistakes can be made at once (unless ``paired`` is off: a
+    large family of slips, such as one gate's weights copied into another, is tried alone)."""
     name: str
     message: str
     answer: Callable[[Case], object]
     switches: dict | None = None
+    paired: bool = True
 
 
 @dataclass
@@ -117,7 +125,8 @@ class CheckResult:
         if not failed:
             return "all checks passed"
         if self.not_attempted:
-            return "not attempted: the function still raises NotImplementedError (write it in place of the placeholder)"
+            return (f"{NOT_ATTEMPTED_MESSAGE}: the function still raises NotImplementedError (write it in place of "
+                    "the placeholder)")
         shown, seen = [], set()
         for kind in ("diagnosis", "hint"):
             for p in failed:
@@ -238,10 +247,21 @@ def generic_hint(got, want) -> str | None:
 
 class Part:
     """A graded property of the output, worth ``points``; ``judge`` returns ``None`` when the
-    property holds for the case, else the reason it does not."""
+    property holds for the case, else the reason it does not.
+
+    ``stated``: regular expressions that the exercise's text for the function (its section's
+    markdown and the answer cell's docstring) must match, because this part enforces something
+    the return value's description alone does not say (tests/exercises/test_fairness.py)."""
+
+    stated: tuple[str, ...] = ()
 
     def __init__(self, title: str, points: float, when=None):
         self.title, self.points, self.when = title, points, when
+
+    def states(self, *patterns: str) -> Part:
+        """Require the exercise's text to say what this part checks (see the class docstring)."""
+        self.stated = tuple(self.stated) + patterns
+        return self
 
     def applies(self, case: Case) -> bool:
         return self.when is None or bool(self.when(case))
@@ -264,8 +284,11 @@ class Shape(Part):
         if not isinstance(got, np.ndarray):
             return f"{check_name(self.path)} is a {type(got).__name__}; expected a NumPy array"
         if got.shape != expected.shape:
-            story = explain_shape(check_name(self.path), got.shape, expected.shape, sizes_of(case.label),
-                                  check.known(case))
+            try:
+                story = explain_shape(check_name(self.path), got.shape, expected.shape, sizes_of(case.label),
+                                      check.known(case))
+            except Exception:  # a diagnosis must never cost the grade
+                story = None
             return Diagnosis(story) if story else value_problem(check_name(self.path), got, expected)
         return None
 
@@ -275,9 +298,13 @@ class Values(Part):
     mistakes and the generic hints are tried for a diagnosis."""
 
     def __init__(self, path, points: float, title: str | None = None, rtol: float = RTOL, atol: float = ATOL,
-                 when=None):
+                 when=None, only: dict | None = None):
+        """``only``: for a dict inside the value, by its path (e.g. ``("cache", "rnn", "params")``),
+        the only keys that must be there and right (others may be missing or extra): what the
+        function that reads it uses."""
         self.path = path if isinstance(path, tuple) else (path,)
         self.rtol, self.atol = rtol, atol
+        self.only = only or {}
         super().__init__(title or f"{check_name(self.path)} values", points, when)
 
     def judge(self, check, case, outcome, want):
@@ -291,7 +318,7 @@ class Values(Part):
         if isinstance(expected, dict):  # a cache or a dict of gradients: entry by entry
             if not isinstance(got, dict):
                 return f"{name} is a {type(got).__name__}; expected a dict"
-            for key in expected:
+            for key in self.only.get(path, expected):
                 if key not in got:
                     return f"{name} has no entry {key!r}"
                 reason = self.compare(check, case, path + (key,), got[key], expected[key])
@@ -301,6 +328,14 @@ class Values(Part):
         problem = value_problem(name, got, expected)
         if problem is None and close(got, expected, self.rtol, self.atol):
             return None
+        plain = problem or f"{name} is wrong (beyond the tolerance rtol={self.rtol:g}, atol={self.atol:g})"
+        try:
+            return self._explain(check, case, path, name, got, expected, problem) or plain
+        except Exception:  # a diagnosis must never cost the grade: whatever the value, say it is wrong
+            return plain
+
+    def _explain(self, check, case, path, name, got, expected, problem):
+        """The most telling reason ``got`` is not ``expected``; None when only "wrong" is known."""
         if problem is None and negated(got, expected):
             return Diagnosis(f"{name} is wrong: it has the wrong sign (the right value negated)")
         diagnosis = check.diagnose(case, path, got, expected)
@@ -310,6 +345,10 @@ class Values(Part):
             found = check.inspect(case, path, got, expected)
             if found:
                 return Diagnosis(f"{name} is wrong: {found}")
+            other = _holds_another(path, got, expected, WHOLE_ANSWER.get())
+            if other:
+                return Diagnosis(f"{name} holds the values of {other}: an array that was changed after it was "
+                                 f"stored (in place), the wrong variable, or outputs in the wrong order")
             story = explain_arrangement(name, got, expected, sizes_of(case.label))
             if story:
                 return Diagnosis(story)
@@ -322,7 +361,7 @@ class Values(Part):
         if (hint := generic_hint(got, expected)) or (hint := explain_time(name, got, expected, self.rtol, self.atol,
                                                                           check.backward)):
             return Hint(hint)
-        return f"{name} is wrong (beyond the tolerance rtol={self.rtol:g}, atol={self.atol:g})"
+        return None
 
 
 class Keys(Part):
@@ -332,6 +371,7 @@ class Keys(Part):
         self.path = path if isinstance(path, tuple) else (path,)
         self.keys = set(keys)
         super().__init__(title or f"{check_name(self.path)} keys", points, when)
+        self.stated = tuple(rf"[`'\"]{re.escape(str(k))}[`'\"]" for k in sorted(self.keys, key=str))
 
     def judge(self, check, case, outcome, want):
         got = check.locate(outcome.value, self.path)
@@ -354,6 +394,7 @@ class NoSideEffects(Part):
     def __init__(self, points: float, title: str = "inputs left unchanged", when=None, views: bool = False):
         super().__init__(title, points, when)
         self.views = views
+        self.stated = (r"in.place",) if views else (r"in.place", r"\bviews?\b|new\s+arrays?|\bcop(y|ies)\b")
 
     def judge(self, check, case, outcome, want):
         if outcome.mutated:
@@ -375,6 +416,30 @@ class Custom(Part):
 
     def judge(self, check, case, outcome, want):
         return self.rule(case, outcome.value, want)
+
+
+def _leaves(value, path=()):
+    """``(path, array)`` of every array in a nested answer (dicts and tuples)."""
+    if isinstance(value, np.ndarray):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, path + (key,))
+    elif isinstance(value, (tuple, list)):
+        for k, item in enumerate(value):
+            yield from _leaves(item, path + (k,))
+
+
+def _holds_another(path: tuple, got, expected, whole) -> str | None:
+    """The name of another output of the right answer whose values ``got`` has, if one has."""
+    if whole is None or not isinstance(got, np.ndarray) or not isinstance(expected, np.ndarray):
+        return None
+    for other, value in _leaves(whole):
+        if other != path and value.shape == got.shape and not close(value, expected) and close(got, value):
+            if other[-1:] == path[-1:]:  # the same name elsewhere (cache.h and h): not a different output
+                continue
+            return check_name(other)
+    return None
 
 
 def check_name(path: tuple) -> str:
@@ -446,9 +511,12 @@ class Check:
         when that says which array is to blame (then it is a :class:`Diagnosis`)."""
         if outcome.status != "error" or NOT_ATTEMPTED in outcome.message:
             return outcome.message
-        known = self.known(case)
-        story = explain_error(outcome.message, sizes_of(case.label), known) or explain_core_mismatch(
-            outcome.message, sizes_of(case.label), any(len(s) == 3 for s in known.values()))
+        try:
+            known = self.known(case)
+            story = explain_error(outcome.message, sizes_of(case.label), known) or explain_core_mismatch(
+                outcome.message, sizes_of(case.label), any(len(s) == 3 for s in known.values()))
+        except Exception:  # a diagnosis must never cost the grade
+            story = None
         if not story:
             return outcome.message
         if "transposed" in story:
@@ -494,7 +562,7 @@ class Check:
                 return mistake.message
         if self.simulate is None:
             return None
-        paired = [m for m in mistakes if m.switches]
+        paired = [m for m in mistakes if m.switches and m.paired]
         for k, a in enumerate(paired):
             for b in paired[k + 1:]:
                 if a.switches.keys() & b.switches.keys():
@@ -537,7 +605,14 @@ class Check:
                 if outcome.status != "ok":
                     failures.append((outcome.status, self.explain_failure(case, outcome), case))
                     continue
-                reason = part.judge(self, case, outcome, want)
+                token = WHOLE_ANSWER.set(want)
+                try:
+                    reason = part.judge(self, case, outcome, want)
+                except Exception as error:  # an odd value the part could not read: a failure, never a crash
+                    reason = (f"the result could not be checked ({type(error).__name__}): is it of the documented "
+                              "type and shape?")
+                finally:
+                    WHOLE_ANSWER.reset(token)
                 if reason:
                     failures.append(("wrong", reason, case))
             passing = [c for c in applicable if all(c is not f[2] for f in failures)]

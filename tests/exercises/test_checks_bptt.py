@@ -364,6 +364,27 @@ def test_training_that_never_updates():
     assert result.score == 0.5
 
 
+def test_training_that_climbs_the_loss_is_told_the_sign():
+    """Issue 13 (held-out corpus): plain SGD written with the wrong sign, params += lr * grad."""
+    def train_binary_addition(n_steps, seed):
+        rng = np.random.default_rng(seed)
+        params = init(rng)
+        for _ in range(n_steps):
+            x, y = binary_addition(32, 8, rng=rng)
+            h, rnn_cache = ref.rnn_forward(x, np.zeros((N_H, 32)), params)
+            z, out_cache = ref.output_forward(h, params)
+            _, dz = ref.softmax_cross_entropy(z, y)
+            grads = ref.output_backward(dz, out_cache)
+            grads |= ref.rnn_backward(grads["dh"], rnn_cache)
+            for k in params:
+                params[k] += 0.5 * grads["d" + k]
+        return params
+    for seed in (0, 1):
+        result = run_check("train_binary_addition", train_binary_addition, seed=seed)
+        assert result.score < result.max_score and "the updates climb the loss, a sign error" in result.message, \
+            result.report()
+
+
 def test_training_returns_transposed_weights():
     def train_binary_addition(n_steps, seed):
         p = trainer()(n_steps, seed)

@@ -31,6 +31,8 @@ def cell_forward(x_t, h_prev, params, reset_after=False, bug=None):
     Wz, Wr, Wh = (P[k].T if bug == "W transposed" else P[k] for k in ("Wz", "Wr", "Wh"))
     z = gate_fn(np.dot(P["Uz"], x_t) + np.dot(Wz, h_prev) + P["bz"])
     r = gate_fn(np.dot(P["Ur"], x_t) + np.dot(Wr, h_prev) + P["br"])
+    if bug == "r reads Uz":  # the reset gate's line copied from the update gate's, one name not changed
+        r = gate_fn(np.dot(P["Uz"], x_t) + np.dot(Wr, h_prev) + P["br"])
     if bug == "z r swapped":
         z, r = r, z
     cache = {}
@@ -154,8 +156,11 @@ def test_a_correct_student_implementation_scores_full_marks(name):
 
 
 def test_points():
+    """The book's form is the main part; PyTorch's reset-after form is a bonus check of its own."""
     points = {name: run_check(name, ref.__dict__[name], seed=0).max_score for name in STUDENT}
-    assert points == {"gru_cell_forward": 5, "gru_forward": 5, "gru_cell_backward": 8, "gru_backward": 8}
+    assert points == {"gru_cell_forward": 4, "gru_forward": 4, "gru_cell_backward": 6.5, "gru_backward": 7}
+    bonus = {name: run_check(name + "_reset_after", ref.__dict__[name], seed=0).max_score for name in STUDENT}
+    assert bonus == {"gru_cell_forward": 1, "gru_forward": 1, "gru_cell_backward": 1.5, "gru_backward": 1}
 
 
 # ---------------------------------------------------------------- the forward pass
@@ -169,28 +174,34 @@ def test_points():
     ("candidate sigmoid", "the candidate uses the sigmoid"),
     ("gates tanh", "the gates use tanh"),
     ("W transposed", "the recurrent weights are transposed"),
+    ("r reads Uz", "the reset gate r uses U_z, the update gate's input weights, where its own U_r belongs"),
 ])
 def test_forward_mistakes(name, bug, fragment):
     assert_diagnosed(name, student(name, bug), fragment)
 
 
 @pytest.mark.parametrize("name", ["gru_cell_forward", "gru_forward"])
-def test_reset_after_flag_ignored_loses_only_that_part(name):
-    result = assert_diagnosed(name, student(name, "ignores flag"), "this is the book's form (reset_after ignored")
-    assert result.score == result.max_score - 1
+def test_reset_after_flag_ignored_loses_only_the_bonus(name):
+    assert_full_marks(name, student(name, "ignores flag"))
+    result = assert_diagnosed(name + "_reset_after", student(name, "ignores flag"),
+                              "this is the book's form (reset_after ignored", partial=False)
+    assert result.score == 0
 
 
 @pytest.mark.parametrize("name", ["gru_cell_forward", "gru_forward"])
 def test_bhh_outside_the_reset_gate(name):
-    result = assert_diagnosed(name, student(name, "bhh outside"), "b_hh is added outside the reset gate")
-    assert result.score == result.max_score - 1
+    assert_full_marks(name, student(name, "bhh outside"))
+    result = assert_diagnosed(name + "_reset_after", student(name, "bhh outside"),
+                              "b_hh is added outside the reset gate", partial=False)
+    assert result.score == 0
 
 
 def test_book_form_only_signature_keeps_the_book_form_points():
     def gru_cell_forward(x_t, h_prev, params):  # no reset_after argument at all
         return cell_forward(x_t, h_prev, params)
-    result = assert_diagnosed("gru_cell_forward", gru_cell_forward, "raised TypeError")
-    assert result.score == 4
+    assert_full_marks("gru_cell_forward", gru_cell_forward)
+    result = assert_diagnosed("gru_cell_forward_reset_after", gru_cell_forward, "raised TypeError", partial=False)
+    assert result.score == 0
 
 
 def test_cell_cache_with_wrong_keys():

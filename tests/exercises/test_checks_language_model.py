@@ -14,7 +14,7 @@ import pytest
 
 import autograder.reference as ref
 from autograder.checks import get_check, run_check
-from autograder.checks.language_model import made_up_words, same, text_with_counts
+from autograder.checks.counting import made_up_words, same, text_with_counts
 
 from .variants import assert_diagnosed, assert_full_marks
 

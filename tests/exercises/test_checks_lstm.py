@@ -32,6 +32,8 @@ def cell_forward(x_t, h_prev, c_prev, params, bug=None):
     if bug == "candidate sigmoid":
         act["g"] = sigmoid
     a = {k: np.dot(P["U" + k], x_t) + np.dot(P["W" + k], h_prev) + P["b" + k] for k in GATES}
+    if bug == "o reads Wf":  # the output gate's line copied from the forget gate's, one name not changed
+        a["o"] = np.dot(P["Uo"], x_t) + np.dot(P["Wf"], h_prev) + P["bo"]
     i, f, g, o = (act[k](a[k]) for k in GATES)
     if bug == "i f swapped":
         i, f = f, i
@@ -41,7 +43,7 @@ def cell_forward(x_t, h_prev, c_prev, params, bug=None):
         c_next = f * c_prev + i * g
     if bug == "c squashed":
         c_next = np.tanh(c_next)
-    h_next = o * c_next if bug == "h = o c" else o * np.tanh(c_next)
+    h_next = o * c_next if bug == "h = o c" else o * np.tanh(c_prev if bug == "h reads c_prev" else c_next)
     cache = {"x_t": x_t, "h_prev": h_prev, "c_prev": c_prev, "i": i, "f": f, "g": g, "o": o,
              "c_next": c_next, "h_next": h_next, "params": params}
     return h_next, c_next, cache
@@ -104,6 +106,8 @@ def backward(dh, cache, bug=None):
         else:
             dh_t = dh[:, :, t] + dh_prev
         dc_t = np.zeros_like(c0) if bug == "dc not carried" else dc_prev
+        if bug == "carried swapped":  # the two carried gradients handed over in the wrong order
+            dh_t, dc_t = dh[:, :, t] + dc_prev, dh_prev
         g = cell_backward(dh_t, dc_t, step, bug)
         dx[:, :, t] = g.pop("dx_t")
         dh_prev, dc_prev = g.pop("dh_prev"), g.pop("dc_prev")
@@ -146,6 +150,8 @@ def test_points():
     ("no forget", "the forget gate is not applied to c_prev"),
     ("c squashed", "the cell state is not squashed"),
     ("candidate sigmoid", "the candidate g uses tanh"),
+    ("o reads Wf", "the output gate o uses W_f, the forget gate's recurrent weights, where its own W_o belongs"),
+    ("h reads c_prev", "h_next squashes the new cell state"),
 ])
 def test_forward_mistakes(name, bug, fragment):
     assert_diagnosed(name, student(name, bug), fragment)
@@ -164,7 +170,8 @@ def test_cell_returns_the_states_in_the_wrong_order():
     def lstm_cell_forward(x_t, h_prev, c_prev, params):
         h_next, c_next, cache = cell_forward(x_t, h_prev, c_prev, params)
         return c_next, h_next, cache
-    result = assert_diagnosed("lstm_cell_forward", lstm_cell_forward, "c_next is wrong", "h_next is wrong")
+    result = assert_diagnosed("lstm_cell_forward", lstm_cell_forward, "c_next holds the values of h_next",
+                              "h_next holds the values of c_next", "outputs in the wrong order")
     assert result.score == 2.0  # the shape (both are (n_h, m)) and the cache
 
 
@@ -191,6 +198,11 @@ def test_backward_cell_gradient_not_carried_across_steps():
     result = assert_diagnosed("lstm_backward", student("lstm_backward", "dc not carried"),
                               "the cell state's gradient is not carried across time")
     assert "dc0 values" in {p.part for p in result.parts if p.status != "ok"}
+
+
+def test_backward_carried_gradients_swapped():
+    assert_diagnosed("lstm_backward", student("lstm_backward", "carried swapped"),
+                     "the two carried gradients are swapped")
 
 
 def test_backward_gradients_not_accumulated():

@@ -103,6 +103,23 @@ def test_output_returns_probabilities():
     assert_diagnosed("output_forward", output_forward, "these are probabilities")
 
 
+def test_output_applies_tanh_again():
+    def output_forward(h, params):
+        return np.einsum("yh,hmt->ymt", params["V"], np.tanh(h)) + params["c"][:, :, None], {"h": h, "params": params}
+    assert_diagnosed("output_forward", output_forward, "already through tanh")
+
+
+def test_output_allocated_with_the_shape_of_h():
+    """The value raises in NumPy; the message says which array was made with the wrong shape."""
+    def output_forward(h, params):
+        z = np.zeros_like(h)
+        for t in range(h.shape[2]):
+            z[:, :, t] = params["V"] @ h[:, :, t] + params["c"]
+        return z, {"h": h, "params": params}
+    assert_diagnosed("output_forward", output_forward, "is stored into a slot of shape (n_h, m)",
+                     "the shape of h (np.zeros_like(h)?)", partial=False)
+
+
 def test_output_missing_bias():
     def output_forward(h, params):
         return np.einsum("yh,hmt->ymt", params["V"], h), {"h": h, "params": params}

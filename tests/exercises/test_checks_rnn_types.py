@@ -41,6 +41,24 @@ def test_a_loop_written_from_scratch_also_scores_full_marks():
     assert_full_marks("many_to_one_forward", many_to_one_forward)
 
 
+def test_each_layer_may_get_only_its_own_parameters():
+    """Issue 13: a student who passes {U, W, b} to rnn_forward and {V, c} to output_forward keeps
+    every point (the caches hold what each backward pass reads)."""
+    def many_to_one_forward(x, params):
+        rnn_params = {k: params[k] for k in ("U", "W", "b")}
+        h, rnn_cache = rnn_forward(x, np.zeros((params["W"].shape[0], x.shape[1])), rnn_params)
+        z, out_cache = output_forward(h[:, :, -1], {k: params[k] for k in ("V", "c")})
+        return z, {"rnn": rnn_cache, "output": out_cache}
+    assert_full_marks("many_to_one_forward", many_to_one_forward)
+
+    def encoder_decoder_forward(x, y_in, params_enc, params_dec):
+        z, cache = ref.encoder_decoder_forward(x, y_in, params_enc, params_dec)
+        cache["decoder"]["params"] = {k: params_dec[k] for k in ("U", "W", "b")}
+        cache["output"]["params"] = {k: params_dec[k] for k in ("V", "c")}
+        return z, cache
+    assert_full_marks("encoder_decoder_forward", encoder_decoder_forward)
+
+
 # ---------------------------------------------------------------- many_to_one_forward
 
 def m2o_reading(pick):
@@ -117,6 +135,16 @@ def test_backward_from_scratch_scores_full_marks():
     assert_full_marks("many_to_one_backward", m2o_backward(put))
 
 
+def test_backward_that_empties_the_cache_loses_only_the_in_place_part():
+    """Issue 13: the in-place rule of every backward pass holds here too (dz and the cache)."""
+    def many_to_one_backward(dz, cache):
+        grads = m2o_backward(lambda dh, g: dh.__setitem__((slice(None), slice(None), -1), g))(dz, cache)
+        cache["output"].clear()  # "free the memory": the caller's cache is gone
+        return grads
+    result = assert_diagnosed("many_to_one_backward", many_to_one_backward, "in place")
+    assert result.score == result.max_score - 0.25
+
+
 def test_backward_injects_the_gradient_at_every_step():
     def put(dh, g):
         dh += g[:, :, None]  # as if every step had an output
@@ -164,8 +192,9 @@ def test_backward_divides_by_m_again():
 def test_backward_dc_not_summed_over_the_batch():
     def many_to_one_backward(dz, cache):
         return {**ref.many_to_one_backward(dz, cache), "dc": dz}
-    result = assert_diagnosed("many_to_one_backward", many_to_one_backward, "dc must sum dz over the m examples")
-    assert result.score == 4.5
+    result = assert_diagnosed("many_to_one_backward", many_to_one_backward, "dc must sum dz over the m examples",
+                              "shares memory with an input")
+    assert result.score == 4.25  # dc's 0.5, and the 0.25 of new arrays: this dc *is* the caller's dz
 
 
 # ---------------------------------------------------------------- encoder_decoder_forward
