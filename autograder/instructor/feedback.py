@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from ..checks.spec import NOT_ATTEMPTED_MESSAGE as NOT_ATTEMPTED
 from ..grader.load import InstructorError, load_assignment
 from ..grader.record import Gradebook, Part, Row
 from ..grader.report import number
@@ -37,7 +38,8 @@ CHAPTERS = {
     "01-language-models": "01-language-models",
     "02-notation": "02-notation",
     "03-rnn-forward": "03-rnn-forward",
-    "04-bptt": "04-backpropagation-through-time",
+    "04a-loss-and-cell": "04-backpropagation-through-time",
+    "04b-bptt": "04-backpropagation-through-time",
     "05-rnn-types": "05-rnn-types",
     "06-sampling": "06-sampling",
     "07-gradients": "07-vanishing-exploding-gradients",
@@ -216,10 +218,16 @@ def notebook_page(student: str, assignment: str, notebook: str, cells: list, fun
         body.append(f'<h2><code class="cell-name">{esc(function)}</code> {badge(r.status)} '
                     f'<span class="cell-score"><span class="score">{number(r.score)}</span> / '
                     f'<span class="max">{number(r.max_score)}</span></span></h2>')
-        body.append(f'<p class="meaning">{esc(STATUS_MEANING.get(r.status, r.status))}</p>')
-        if r.message and r.message != ALL_PASSED and r.status not in NOT_GRADED:
+        not_attempted = r.message.startswith(NOT_ATTEMPTED)
+        if not_attempted:  # one line, not the same NotImplementedError under every part
+            body.append('<p class="meaning not-attempted">Not attempted yet: the function still raises '
+                        "NotImplementedError, its placeholder. Write it in place of "
+                        "<code>raise NotImplementedError()</code>.</p>")
+        else:
+            body.append(f'<p class="meaning">{esc(STATUS_MEANING.get(r.status, r.status))}</p>')
+        if r.message and r.message != ALL_PASSED and r.status not in NOT_GRADED and not not_attempted:
             body.append(f'<p class="summary">In short: {esc(r.message)}</p>')
-        if cell.parts:
+        if cell.parts and not not_attempted:
             body.append('<ul class="parts">')
             for p in cell.parts:
                 body.append(f'<li class="part" data-status="{esc(p.status)}">'

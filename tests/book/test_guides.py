@@ -37,9 +37,10 @@ def test_instructor_guide_grading_walkthrough(tmp_path):
     alice = [r for r in rows if r["student"] == "alice"]
     bob = [r for r in rows if r["student"] == "bob"]
     assert sum(float(r["score"]) for r in alice) == 14 and {r["status"] for r in alice} == {"ok"}
-    assert len(bob) == 4 and all(r["status"] == "error" and "not written yet" in r["message"] for r in bob)
+    assert len(bob) == 4 and all(r["status"] == "error" and r["message"].startswith("not attempted") for r in bob)
     page = tmp_path / "grades" / "03-rnn-forward" / "feedback" / "bob" / "03-rnn-forward" / "03-rnn-forward.html"
-    assert "not written yet" in page.read_text(encoding="utf-8")
+    text = page.read_text(encoding="utf-8")
+    assert text.count("Not attempted yet") == 4 and '<li class="part"' not in text  # one line per function
     assert (tmp_path / "grades" / "03-rnn-forward" / "report" / "index.html").is_file()
     with open(tmp_path / "grades" / "gradebook.csv", newline="") as f:
         book = {r["student"]: r for r in csv.DictReader(f)}

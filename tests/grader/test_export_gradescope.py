@@ -268,7 +268,7 @@ def test_run_autograder_blank_notebook_zero(tmp_path):
     data = results_of(root)
     check_results(data, NOTATION, 0)
     assert all(t["status"] == "failed" and t["output"].startswith("error: ") for t in data["tests"])
-    assert all("not written yet" in t["output"] for t in data["tests"])
+    assert all("not attempted" in t["output"] for t in data["tests"])
 
 
 def test_run_autograder_no_notebook_scores_zero_with_reason(tmp_path):

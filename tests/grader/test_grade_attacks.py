@@ -2,7 +2,8 @@
 graded, other students are unaffected, and the run completes (issue 6).
 
 Every attack sits in the answer cell of ``softmax`` and its ``softmax`` returns something wrong,
-so any point beyond the shape's 0.5 would mean the attack worked. The other three functions of
+so any point beyond what that wrong answer earns without an attack (the student ``wrong_only``:
+the shape's 0.5 and the input left unchanged, 0.25) would mean the attack worked. The other three functions of
 the notebook are the honest solution and must keep full marks. All runs are bounded: 256 MB of
 memory, 16 processes, 64 MB of disk and 3 s per call per sandbox, two sandboxes, and a timeout
 on the whole command.
@@ -14,7 +15,7 @@ import pytest
 
 from .conftest import ASSIGNMENT, GRADED, grade_cli, notebook, put, read_grades
 
-WRONG = "np.zeros_like(z)"  # right shape, wrong values: at most the shape's 0.5 point
+WRONG = "np.zeros_like(z)"  # right shape, wrong values: what it earns alone is the most an attack may get
 # Prepended to every attack: an attack that gets what it is after answers right, for full marks,
 # so that a success cannot go unnoticed.
 RIGHT = """import numpy as np
@@ -208,6 +209,7 @@ def attacked(tmp_path_factory):
     put(submitted, "edit_tests", edited)
     put(submitted, "honest", notebook())
     put(submitted, "neighbour", notebook())
+    put(submitted, "wrong_only", notebook(softmax=f"def softmax(z):\n    return {WRONG}"))
     result = grade_cli(submitted, out, timeout=900)
     return result, read_grades(out)
 
@@ -216,14 +218,15 @@ def test_the_run_completes(attacked):
     result, grades = attacked
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
-    assert {s for s, _ in grades} == set(ATTACKS) | {"edit_tests", "honest", "neighbour"}
+    assert {s for s, _ in grades} == set(ATTACKS) | {"edit_tests", "honest", "neighbour", "wrong_only"}
 
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_attack_gains_nothing_and_costs_only_its_own_check(attacked, attack):
     _, grades = attacked
-    row = grades[attack, "softmax"]
-    assert row["status"] != "ok" and float(row["score"]) <= 0.5, f"{attack}: {row}"
+    row, alone = grades[attack, "softmax"], grades["wrong_only", "softmax"]
+    assert alone["status"] == "wrong" and 0 < float(alone["score"]) < float(alone["max_score"]), alone
+    assert row["status"] != "ok" and float(row["score"]) <= float(alone["score"]), f"{attack}: {row}"
     if attack != "import_reference":  # that cell defines nothing else, nothing else is lost
         for other in set(GRADED) - {"softmax"}:
             assert grades[attack, other]["status"] == "ok", f"{attack} cost {other}: {grades[attack, other]}"
