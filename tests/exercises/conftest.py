@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "solutions"
 ASSIGNMENTS = sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir() and not p.name.startswith("."))
 # Authors working on some assignments can restrict these tests to them:
-#   AUTOGRADER_ASSIGNMENTS=04-bptt,08-gru pytest tests/exercises
+#   AUTOGRADER_ASSIGNMENTS=04b-bptt,08-gru pytest tests/exercises
 if os.environ.get("AUTOGRADER_ASSIGNMENTS"):
     ASSIGNMENTS = [a for a in ASSIGNMENTS if a in os.environ["AUTOGRADER_ASSIGNMENTS"].split(",")]
 NOTEBOOKS = [(a, nb.name) for a in ASSIGNMENTS for nb in sorted((SOLUTIONS / a).glob("*.ipynb"))]
