@@ -6,6 +6,8 @@ configurable model, which computes what the mistaken function returns.
 
 from __future__ import annotations
 
+from .spec import Mistake
+
 
 def row(name: str, message: str, switches: dict) -> tuple:
     """One row of a mistake table: the mistake's name, its message, the model's keyword switches."""
@@ -48,3 +50,11 @@ def borrowed(params: dict, borrow: tuple[str, str] | None) -> dict:
     if not borrow:
         return params
     return {**params, borrow[0]: params[borrow[1]]}
+
+
+def as_mistakes(answer, rows: list[tuple], borrowed_rows: list[tuple]) -> list:
+    """The rows of a mistake table as :class:`spec.Mistake`\\ s of one configurable model
+    ``answer(case, **switches)``, and the borrowed-weight rows after them, tried alone (not in
+    pairs: they are many, and each is one slip)."""
+    return [Mistake(name, message, lambda c, k=k: answer(c, **k), k) for name, message, k in rows] + \
+        [Mistake(name, message, lambda c, k=k: answer(c, **k), k, paired=False) for name, message, k in borrowed_rows]

@@ -19,7 +19,7 @@ import numpy as np
 
 from autograder import reference as ref
 
-from .gated import borrow_mistakes, borrowed, time_mistakes
+from .gated import as_mistakes, borrow_mistakes, borrowed, time_mistakes
 from .gated import row as _m
 from .inputs import SIZES, label, normal, state
 from .spec import Case, Check, Hint, Keys, Mistake, NoSideEffects, Shape, Values, register
@@ -187,11 +187,6 @@ BORROWED = borrow_mistakes({
 })
 
 
-def _mistakes(answer, rows) -> list[Mistake]:
-    """The rows of a mistake table (and the borrowed-weight slips) as mistakes of one model."""
-    return [Mistake(name, message, lambda c, k=k: answer(c, **k), k) for name, message, k in rows] + \
-        [Mistake(name, message, lambda c, k=k: answer(c, **k), k, paired=False) for name, message, k in BORROWED]
-
 
 def _forward_parts(state_name, cache_keys):
     return [
@@ -225,7 +220,7 @@ class GruCellForward(Check):
         return ref.gru_cell_forward(*case.args, **case.kwargs)
 
     def mistakes(self):
-        return _mistakes(_cell_answer, FORWARD_MISTAKES)
+        return as_mistakes(_cell_answer, FORWARD_MISTAKES, BORROWED)
 
     def simulate(self, case, **switches):
         return _cell_answer(case, **switches)
@@ -259,7 +254,7 @@ class GruForward(Check):
             _m("not carried", "the state is not carried from step to step: every step starts from h0; step t must "
              "start from the state step t-1 produced", {"carry": False}),
         ]
-        return _mistakes(_sequence_answer, extra + FORWARD_MISTAKES)
+        return as_mistakes(_sequence_answer, extra + FORWARD_MISTAKES, BORROWED)
 
     def simulate(self, case, **switches):
         return _sequence_answer(case, **switches)

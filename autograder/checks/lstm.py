@@ -17,7 +17,7 @@ import numpy as np
 
 from autograder import reference as ref
 
-from .gated import borrow_mistakes, borrowed, time_mistakes
+from .gated import as_mistakes, borrow_mistakes, borrowed, time_mistakes
 from .gated import row as _m
 from .inputs import SIZES, label, normal, state
 from .spec import Case, Check, Keys, Mistake, NoSideEffects, Shape, Values, register
@@ -142,11 +142,6 @@ BORROWED = borrow_mistakes({
 })
 
 
-def _mistakes(answer, rows) -> list[Mistake]:
-    """The rows of a mistake table (and the borrowed-weight slips) as mistakes of one model."""
-    return [Mistake(name, message, lambda c, k=k: answer(c, **k), k) for name, message, k in rows] + \
-        [Mistake(name, message, lambda c, k=k: answer(c, **k), k, paired=False) for name, message, k in BORROWED]
-
 
 def _forward_parts(h_name, c_name, cache_keys):
     return [
@@ -178,7 +173,7 @@ class LstmCellForward(Check):
         return ref.lstm_cell_forward(*case.args)
 
     def mistakes(self):
-        return _mistakes(_cell_answer, FORWARD_MISTAKES)
+        return as_mistakes(_cell_answer, FORWARD_MISTAKES, BORROWED)
 
     def simulate(self, case, **switches):
         return _cell_answer(case, **switches)
@@ -218,7 +213,7 @@ class LstmForward(Check):
             _m("last step skipped", "the last step is never computed (it stays zero): the loop must run over all T "
              "steps, range(T)", {"skip_last": True}),
         ]
-        return _mistakes(_sequence_answer, extra + FORWARD_MISTAKES)
+        return as_mistakes(_sequence_answer, extra + FORWARD_MISTAKES, BORROWED)
 
     def simulate(self, case, **switches):
         return _sequence_answer(case, **switches)
