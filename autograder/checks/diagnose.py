@@ -319,6 +319,34 @@ def explain_time(name: str, got, want, rtol: float, atol: float, backward: bool 
     return f"{name} is wrong at steps t = {', '.join(map(str, wrong[:6]))}{' ...' if len(wrong) > 6 else ''} only"
 
 
+def explain_steps(name: str, got, want, step, first, rtol: float = 1e-6, atol: float = 1e-9) -> str | None:
+    """Each step of a wrong state sequence ``name`` (last axis = time) read against the right
+    cell applied to the state the sequence itself holds one step earlier (``first`` before step
+    0): ``step(t, previous) -> the state after step t``. Tells an error made inside a step from
+    one only carried in from an earlier step. None when that says nothing new."""
+    if not (isinstance(got, np.ndarray) and isinstance(want, np.ndarray) and got.shape == want.shape
+            and got.ndim >= 2 and got.dtype.kind == "f" and np.isfinite(got).all()):
+        return None
+    T = got.shape[-1]
+    follows = []
+    with np.errstate(all="ignore"):
+        for t in range(T):
+            previous = first if t == 0 else got[..., t - 1]
+            follows.append(bool(np.allclose(got[..., t], step(t, previous), rtol=rtol, atol=atol)))
+    if all(follows):
+        return None
+    if not follows[0] and all(follows[1:]) and T > 1:
+        return (f"every step of {name} follows from the state stored before it, except the first: the first step "
+                "must start from the initial state h0, as given")
+    if not any(follows):
+        return (f"no step of {name} is the cell applied to x[:, :, t] and the state {name} holds at t-1: the "
+                "update inside the loop differs from the cell's equations (call the cell function), or the state "
+                "it reads is not the one it stores")
+    wrong = [t for t, ok in enumerate(follows) if not ok]
+    return (f"{name} at steps t = {', '.join(map(str, wrong[:6]))}{' ...' if len(wrong) > 6 else ''} does not follow "
+            "from the state stored one step before (the others do): look at what those steps do differently")
+
+
 # ---------------------------------------------------------------- what a pre-activation is made of
 
 INVERSES = {  # nonlinearity -> (its inverse, where the inverse is defined)

@@ -19,6 +19,7 @@ import numpy as np
 
 from autograder import reference as ref
 
+from .diagnose import explain_steps
 from .gated import as_mistakes, borrow_mistakes, borrowed, time_mistakes
 from .gated import row as _m
 from .inputs import SIZES, label, normal, state
@@ -258,6 +259,13 @@ class GruForward(Check):
 
     def simulate(self, case, **switches):
         return _sequence_answer(case, **switches)
+
+    def inspect(self, case, path, got, expected):
+        if path != ("h",):
+            return None
+        x, h0, p = case.args
+        return explain_steps("h", got, expected, lambda t, prev: _step(x[:, :, t], prev, p, case.info[RA])["h_next"],
+                             h0)
 
 
 # ---------------------------------------------------------------- the backward pass, configurable

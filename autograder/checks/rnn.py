@@ -6,7 +6,7 @@ import numpy as np
 
 from autograder import reference as ref
 
-from .diagnose import explain_terms
+from .diagnose import explain_steps, explain_terms
 from .inputs import SIZES, label, normal, rnn_params, state, subset
 from .spec import Case, Check, Keys, Mistake, NoSideEffects, Shape, Values, register
 
@@ -231,7 +231,7 @@ class RnnForward(Check):
 
     def inspect(self, case, path, got, expected):
         """Read each step of a wrong h as a step of the cell: from which previous state, with which
-        terms."""
+        terms; else which steps do not follow from the state stored before them."""
         if path != ("h",) or not (isinstance(got, np.ndarray) and got.shape == expected.shape):
             return None
         x, h0, p = case.args
@@ -242,7 +242,7 @@ class RnnForward(Check):
             story = explain_terms(got[:, :, t], terms, right, transposed=flipped)
             if story:
                 return f"at step t = {t}, {story}"
-        return None
+        return explain_steps("h", got, expected, lambda t, prev: ref.rnn_cell_forward(x[:, :, t], prev, p)[0], h0)
 
     def cases(self, rng):
         cases = []

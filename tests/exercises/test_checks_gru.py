@@ -180,6 +180,38 @@ def test_forward_mistakes(name, bug, fragment):
     assert_diagnosed(name, student(name, bug), fragment)
 
 
+def test_sequence_with_its_own_step_says_the_step_is_not_the_cells():
+    """Issue 13: localisation by step. A loop that writes the GRU step inline and drops U_h x from
+    the candidate matches no known mistake; no step follows from the state before it."""
+    def gru_forward(x, h0, params, reset_after=False):
+        P, (n_h, (_, m, T)) = params, (h0.shape[0], x.shape)
+        h, h_t = np.zeros((n_h, m, T)), h0
+        cache = {k: np.zeros((n_h, m, T)) for k in ("z", "r", "h_tilde")}
+        for t in range(T):
+            x_t = x[:, :, t]
+            z = sigmoid(P["Uz"] @ x_t + P["Wz"] @ h_t + P["bz"])
+            r = sigmoid(P["Ur"] @ x_t + P["Wr"] @ h_t + P["br"])
+            h_tilde = np.tanh(P["Wh"] @ (r * h_t) + P["bh"])  # U_h x forgotten
+            h_t = z * h_tilde + (1 - z) * h_t
+            h[:, :, t] = h_t
+            cache["z"][:, :, t], cache["r"][:, :, t], cache["h_tilde"][:, :, t] = z, r, h_tilde
+        return h, {"x": x, "h0": h0, "h": h, "params": params, "reset_after": reset_after, **cache}
+    assert_diagnosed("gru_forward", gru_forward, "no step of h is the cell applied to x[:, :, t]")
+
+
+def test_a_wrong_first_step_alone_is_told_apart():
+    """Every step after the first follows from the state before it: the first started elsewhere."""
+    def gru_forward(x, h0, params, reset_after=False):
+        h, cache = forward(x, h0, params, reset_after)
+        h1, _ = cell_forward(x[:, :, 0], 0.5 * h0, params, reset_after)  # the first step from a scaled h0
+        h = h.copy()
+        h[:, :, 0] = h1
+        for t in range(1, x.shape[2]):
+            h[:, :, t] = cell_forward(x[:, :, t], h[:, :, t - 1], params, reset_after)[0]
+        return h, {**cache, "h": h}
+    assert_diagnosed("gru_forward", gru_forward, "except the first: the first step must start from the initial state")
+
+
 @pytest.mark.parametrize("name", ["gru_cell_forward", "gru_forward"])
 def test_reset_after_flag_ignored_loses_only_the_bonus(name):
     assert_full_marks(name, student(name, "ignores flag"))
