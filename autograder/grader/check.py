@@ -15,7 +15,7 @@ import numpy as np
 
 from ..checks import get_check
 from ..checks.harness import Outcome
-from ..checks.spec import Case, Check
+from ..checks.spec import NOT_ATTEMPTED, NOT_ATTEMPTED_MESSAGE, Case, Check
 from .load import Assignment, GradedCell, InstructorError, SourceNotebook, Submission
 from .record import Part, Row
 from .sandbox import Sandbox
@@ -111,7 +111,12 @@ def grade_submission(sandbox: Sandbox, plan: Plan, source: SourceNotebook,
         result = p.spec.score(p.cases, [outcomes[(g, c)] for c in range(len(p.cases))], plan.seed, p.wants)
         message = result.message
         if result.status == "error" and "no function named" in message and cell_errors:
-            message = f"{message.split(' [case')[0]}; the notebook's code failed: {cell_errors[0]}"
+            own = next((e for e in cell_errors if e.startswith(f"cell {p.cell.function}_code:")), None)
+            if own and NOT_ATTEMPTED in own:  # the answer cell is still nbgrader's bare placeholder
+                message = (f"{NOT_ATTEMPTED_MESSAGE}: its answer cell still raises NotImplementedError (write the "
+                           "function in place of the placeholder)")
+            else:
+                message = f"{message.split(' [case')[0]}; the notebook's code failed: {own or cell_errors[0]}"
         rows.append(Row(sub.student, name, source.name, p.cell.grade_id, result.score, result.max_score,
                         result.status, message))
         parts += [Part(sub.student, name, source.name, p.cell.grade_id, r.part, r.score, r.max_score, r.status,

@@ -48,8 +48,9 @@ def test_grades_csv_has_a_row_per_student_folder_and_graded_cell(submitted, tmp_
     with sqlite3.connect(out / "gradebook.sqlite") as db:  # every part is kept, for the feedback pages
         parts = db.execute("SELECT part, score, max_score, status, message FROM parts WHERE student = 'ben' "
                            "AND grade_id = 'softmax' ORDER BY position").fetchall()
-    assert [p[0] for p in parts] == ["shape", "values", "no overflow for large logits"]
+    assert [p[0] for p in parts] == ["shape", "values", "no overflow for large logits", "z left unchanged"]
     assert parts[2][1:4] == (0.0, 1.0, "wrong") and "exp overflowed" in parts[2][4]
+    assert parts[3][1:4] == (0.25, 0.25, "ok")
 
 
 def test_rerun_grades_only_what_changed(submitted, tmp_path):

@@ -278,6 +278,7 @@ def test_host(host):
             put(submitted, "garbage", notebook(softmax=GARBAGE_CELL))
             put(submitted, "honest", notebook())
             put(submitted, "neighbour", notebook())
+            put(submitted, "wrong_only", notebook(softmax=f"def softmax(z):\n    return {WRONG}"))  # the bound
             open_to_user(base)
             start = time.perf_counter()
             result = run_on(host, base, submitted, out)
@@ -315,9 +316,11 @@ def walls(stderr: str) -> str:
 def check_confined(host, result, grades, attacks, reached, left, wrote_tmp, seconds) -> None:
     assert result.returncode == 0, result.stderr[-4000:]
     assert "Traceback" not in result.stderr
-    students = set(attacks) | {"garbage", "honest", "neighbour"}
+    students = set(attacks) | {"garbage", "honest", "neighbour", "wrong_only"}
     assert {s for s, _ in grades} == students, "every student has rows"
-    gained = [a for a in attacks if float(grades[a, "softmax"]["score"]) > 0.5]
+    bound = float(grades["wrong_only", "softmax"]["score"])  # what the attacks' wrong answer earns alone
+    assert 0 < bound < float(grades["wrong_only", "softmax"]["max_score"]), grades["wrong_only", "softmax"]
+    gained = [a for a in attacks if float(grades[a, "softmax"]["score"]) > bound]
     cost = [f"{a}:{g}" for a in attacks if a != "import_reference" for g in set(GRADED) - {"softmax"}
             if grades[a, g]["status"] != "ok"]
     honest = [s for s in ("honest", "neighbour") for g, p in GRADED.items() if float(grades[s, g]["score"]) != p]
@@ -338,11 +341,13 @@ def check_nothing_outlasts_a_job(host, base, token) -> None:
     submitted, out = base / "one-by-one", base / "one-by-one-out"
     put(submitted, "a_leaves", notebook(softmax=RIGHT + LEAVE.replace("{token}", token)))
     put(submitted, "b_picks_up", notebook(softmax=RIGHT + PICK_UP.replace("{token}", token)))
+    put(submitted, "c_wrong_only", notebook(softmax=f"def softmax(z):\n    return {WRONG}"))
     open_to_user(base)
     result = run_on(host, base, submitted, out, "--jobs", "1")
     assert result.returncode == 0, result.stderr[-3000:]
     grades = rows(out)
-    assert float(grades["b_picks_up", "softmax"]["score"]) <= 0.5, f"{host}: a file left by one job outlasted it"
+    assert float(grades["b_picks_up", "softmax"]["score"]) <= float(grades["c_wrong_only", "softmax"]["score"]), \
+        f"{host}: a file left by one job outlasted it"
     assert not list(Path("/tmp").glob(f"left-by-a-{token}*")), f"{host}: a job wrote into the host's /tmp"
 
 
