@@ -176,6 +176,13 @@ def _store_story(message: str, sizes: dict[str, int], known: dict[str, tuple]) -
     if not found:
         return None
     value, slot = (tuple(int(d) for d in g.replace(" ", "").split(",") if d) for g in found.groups())
+    if len(value) == 2 and value[0] == value[1] > 1 and slot == value[:1]:
+        # a (k,) vector plus a (k, 1) column broadcasts to (k, k) before it reaches a (k,) slot
+        column = next((n for n, s in known.items() if s == (value[0], 1)), None)
+        k = _name(value[0], sizes)
+        return (f"a vector of shape ({k},) met a column ({k}, 1)" + (f" (the shape of {column})" if column else "")
+                + f" and broadcast to ({k}, {k}) before it was stored into a slot of shape ({k},): add the column "
+                "as a vector (its [:, 0]) or keep both as columns")
     steps = sizes.get("T")
     owner = whose(slot, known) or (whose(slot + (steps,), known) if steps else None)
     story = (f"a value of shape {symbols(value, sizes) or value} is stored into a slot of shape "
