@@ -256,8 +256,8 @@ class BirnnForward(Check):
                     bi(flip_back=False)),
             Mistake("halves swapped", "the two halves are swapped: stack [h_f; h_b], the forward states in rows "
                     ":n_h and the backward states in rows n_h:", bi(swap=True)),
-            Mistake("same weights", "both directions used params_f: the backward layer has its own parameters, "
-                    "params_b", same_weights),
+            Mistake("same weights", "both directions used params_fwd: the backward layer has its own parameters, "
+                    "params_bwd", same_weights),
             Mistake("cache flipped states", "cache['backward']['h'] holds the backward states flipped back into "
                     "time order: cache the backward layer's own result, the states in the order it computed "
                     "them from x[:, :, ::-1]", bi(cache_order="flipped h")),
@@ -280,16 +280,16 @@ def _bi_back(dh, cache, reverse_dh=True, flip_dx=True, swap_halves=False, dx_fro
     dx_b, g_b = back_layer(_reverse(bottom) if reverse_dh else bottom, cache["backward"], **layer)
     dx_b = _reverse(dx_b) if flip_dx else dx_b
     dx = {"both": dx_f + dx_b, "forward": dx_f, "backward": dx_b}[dx_from]
-    return {"dx": dx, "f": g_b, "b": g_f} if swap_results else {"dx": dx, "f": g_f, "b": g_b}
+    return {"dx": dx, "fwd": g_b, "bwd": g_f} if swap_results else {"dx": dx, "fwd": g_f, "bwd": g_b}
 
 
 @register
 class BirnnBackward(Check):
     name = "birnn_backward"
     parts = (
-        Keys((), ["dx", "f", "b"], 0.5, "result keys"),
+        Keys((), ["dx", "fwd", "bwd"], 0.5, "result keys"),
         Values("dx", 1.0),
-        *(Values((d, g), 0.5) for d in ("f", "b") for g in GRADS),
+        *(Values((d, g), 0.5) for d in ("fwd", "bwd") for g in GRADS),
         NoSideEffects(0.5),
     )
 
@@ -318,8 +318,8 @@ class BirnnBackward(Check):
                     "dx = dx_f + dx_b (the backward part flipped back into time order)", bb(dx_from="forward")),
             Mistake("dx backward only", "dx holds the backward layer's contribution only: x feeds both layers, so "
                     "dx = dx_f + dx_b", bb(dx_from="backward")),
-            Mistake("results swapped", "the gradients are filed under the wrong direction: 'f' holds the gradients "
-                    "of params_f (the forward layer), 'b' those of params_b", bb(swap_results=True)),
+            Mistake("results swapped", "the gradients are filed under the wrong direction: 'fwd' holds the gradients "
+                    "of params_fwd (the forward layer), 'bwd' those of params_bwd", bb(swap_results=True)),
         ]
         out += [Mistake(name, message, bb(**change)) for name, (message, change) in LAYER_BACKWARD_MISTAKES.items()]
         return out

@@ -279,10 +279,10 @@ class RnnBackward(Check):
 
 # ================================================================ output_backward
 
-OUT_GRADS = ("dh", "dV", "dc")
+OUT_GRADS = ("dh", "dV", "dby")
 
 
-def _out_backward(case, keep="all", V_T=True, dV_T=False, dc="sum", mean=False):
+def _out_backward(case, keep="all", V_T=True, dV_T=False, dby="sum", mean=False):
     dz, cache = case.args
     h, V = cache["h"], cache["params"]["V"]
     T = h.shape[2]
@@ -291,11 +291,11 @@ def _out_backward(case, keep="all", V_T=True, dV_T=False, dc="sum", mean=False):
     else:
         steps = {"all": range(T), "first": [0], "last": [T - 1]}[keep]
         dV = sum(dz[:, :, t] @ h[:, :, t].T for t in steps)
-    dcs = {"sum": dz.sum(axis=(1, 2))[:, None], "flat": dz.sum(axis=(1, 2)), "time": dz.sum(axis=1),
-           "last": dz[:, :, -1].sum(axis=1, keepdims=True)}[dc]
+    dbys = {"sum": dz.sum(axis=(1, 2))[:, None], "flat": dz.sum(axis=(1, 2)), "time": dz.sum(axis=1),
+           "last": dz[:, :, -1].sum(axis=1, keepdims=True)}[dby]
     scale = 1.0 / (dz.shape[1] * T) if mean else 1.0
     return {"dh": np.einsum("yh,ymt->hmt", V, dz) if V_T else np.einsum("hy,ymt->hmt", V, dz),
-            "dV": scale * (dV.T if dV_T else dV), "dc": scale * dcs}
+            "dV": scale * (dV.T if dV_T else dV), "dby": scale * dbys}
 
 
 @register
@@ -306,14 +306,14 @@ class OutputBackward(Check):
         Shapes(OUT_GRADS, 0.5),
         Values("dh", 1.0),
         Values("dV", 1.0),
-        Values("dc", 0.5),
+        Values("dby", 0.5),
         Unchanged(0.5, "inputs left unchanged", "the function changed dz or the cache in place: compute new arrays"),
     )
 
     def cases(self, rng):
         cases = []
         for _, n_h, n_y, m, T in SIZES:
-            p = subset(rnn_params(rng, 1, n_h, n_y), "V c")
+            p = subset(rnn_params(rng, 1, n_h, n_y), "V by")
             _, cache = ref.output_forward(state(rng, n_h, m * T).reshape(n_h, m, T), p)
             cases.append(Case(label(n_h=n_h, n_y=n_y, m=m, T=T), (normal(rng, n_y, m, T), cache)))
         return cases
@@ -336,13 +336,13 @@ class OutputBackward(Check):
                       lambda c: _out_backward(c, V_T=False) if square(c) else None),
             Mistake("dV transposed", "dV is transposed: dV = sum_t dz^{<t>} h^{<t>T}, of shape (n_y, n_h)",
                       lambda c: _out_backward(c, dV_T=True) if square(c) else None),
-            Mistake("mean", "averaged over the batch and time: the shared V and c get the sum of every "
+            Mistake("mean", "averaged over the batch and time: the shared V and b_y get the sum of every "
                       "example's and step's term (any mean is already inside dz)",
                       lambda c: _out_backward(c, mean=True)),
-            Mistake("dc flat", "dc lost its column axis: keep the shape (n_y, 1)",
-                      lambda c: _out_backward(c, dc="flat")),
-            Mistake("dc per step", "dc is not summed over time: sum dz over the batch and the time axes, "
-                      "to (n_y, 1)", lambda c: _out_backward(c, dc="time")),
-            Mistake("dc last step", "dc keeps only the last step: sum dz over the batch and over time",
-                      lambda c: _out_backward(c, dc="last")),
+            Mistake("dby flat", "dby lost its column axis: keep the shape (n_y, 1)",
+                      lambda c: _out_backward(c, dby="flat")),
+            Mistake("dby per step", "dby is not summed over time: sum dz over the batch and the time axes, "
+                      "to (n_y, 1)", lambda c: _out_backward(c, dby="time")),
+            Mistake("dby last step", "dby keeps only the last step: sum dz over the batch and over time",
+                      lambda c: _out_backward(c, dby="last")),
         ]

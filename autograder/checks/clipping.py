@@ -22,9 +22,9 @@ CLIPS = "clips"  # case.info: the limit / threshold engages on this case
 
 
 def _grads(rng, n_x, n_h, n_y, spike: float = 0.0) -> dict:
-    """A vanilla RNN's gradients (the shapes of U, W, b, V, c), with one large entry in dW."""
+    """A vanilla RNN's gradients (the shapes of U, W, b, V, by), with one large entry in dW."""
     g = {"dU": normal(rng, n_h, n_x), "dW": normal(rng, n_h, n_h), "db": normal(rng, n_h, 1, scale=0.5),
-         "dV": normal(rng, n_y, n_h), "dc": normal(rng, n_y, 1, scale=0.5)}
+         "dV": normal(rng, n_y, n_h), "dby": normal(rng, n_y, 1, scale=0.5)}
     if spike:
         i, j = rng.integers(0, n_h, size=2)
         g["dW"][i, j] = spike * np.sign(g["dW"][i, j])

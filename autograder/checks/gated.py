@@ -33,7 +33,7 @@ def borrow_mistakes(gates: dict[str, tuple[str, str, str]]) -> list[tuple]:
     """The copy-paste slips: one gate's ``U``, ``W`` or ``b`` taken from another gate. ``gates``
     maps a gate's letter to its name, its symbol and its equation (``"i": ("input gate", "i",
     "i = sigma(U_i x + W_i h_prev + b_i)")``). The switch ``borrow`` is (the parameter used
-    wrongly, the one used in its place), e.g. ("Wr", "Wz")."""
+    wrongly, the one used in its place), e.g. ("Wr", "Wu")."""
     what = {"U": "input weights", "W": "recurrent weights", "b": "bias"}
     rows = []
     for k, (name, symbol, equation) in gates.items():

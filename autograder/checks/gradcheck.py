@@ -243,10 +243,10 @@ class GradCheck(Check):
         theta = {"U": normal(rng, 4, 3, scale=0.5), "b": normal(rng, 4, 1, scale=0.5)}
         right = {"d" + k: A[k] ** 2 * theta[k] for k in A}
         add("quadratic loss, U (4, 3), b (4, 1), right gradients", Fn("quadratic_loss", A), theta, right, "U b")
-        A2 = {"V": rng.uniform(1.0, 2.0, (2, 5)), "c": rng.uniform(1.5, 2.0, (2, 1))}
-        theta2 = {"V": normal(rng, 2, 5, scale=0.5), "c": normal(rng, 2, 1, scale=0.5)}
-        grads2 = {"dV": A2["V"] ** 2 * theta2["V"], "dc": A2["c"] * theta2["c"]}  # dc misses a factor A
-        add("quadratic loss, V (2, 5), c (2, 1), dc wrong", Fn("quadratic_loss", A2), theta2, grads2, ["V"])
+        A2 = {"V": rng.uniform(1.0, 2.0, (2, 5)), "by": rng.uniform(1.5, 2.0, (2, 1))}
+        theta2 = {"V": normal(rng, 2, 5, scale=0.5), "by": normal(rng, 2, 1, scale=0.5)}
+        grads2 = {"dV": A2["V"] ** 2 * theta2["V"], "dby": A2["by"] * theta2["by"]}  # dby misses a factor A
+        add("quadratic loss, V (2, 5), by (2, 1), dby wrong", Fn("quadratic_loss", A2), theta2, grads2, ["V"])
         # one tanh layer, sum(r * tanh(W x + b))
         data, params, grads, wrong = _tanh_layer(rng, 3, 5, 4)
         add("tanh layer, W (3, 5), b (3, 1), right gradients, eps=1e-5", Fn("tanh_layer_loss", data), params,

@@ -25,7 +25,7 @@ from .gated import row as _m
 from .inputs import SIZES, label, normal, state
 from .spec import Case, Check, Hint, Keys, Mistake, NoSideEffects, Shape, Values, register
 
-GATES = "zrh"
+GATES = "urh"
 RA = "reset_after"
 PARAMS = [p + g for g in GATES for p in "UWb"]
 # the two extra cases in the reset-after form: non-square, and square (a transposed W still runs)
@@ -41,7 +41,7 @@ def after(case) -> bool:
 
 
 def gru_params(rng, n_x, n_h, reset_after=False) -> dict:
-    """``Uz Ur Uh`` scaled by 1/sqrt(n_x), ``Wz Wr Wh`` by 1/sqrt(n_h), biases of size 0.5 (and
+    """``Uu Ur Uh`` scaled by 1/sqrt(n_x), ``Wu Wr Wh`` by 1/sqrt(n_h), biases of size 0.5 (and
     ``bhh`` in the reset-after form)."""
     p = {}
     for g in GATES:
@@ -77,16 +77,16 @@ def _sigmoid(a):
 
 
 def _swap_zr(d: dict, prefix: str = "") -> dict:
-    """``d`` with the z and r entries (``U W b``, with ``prefix``) exchanged."""
+    """``d`` with the u and r entries (``U W b``, with ``prefix``) exchanged."""
     out = dict(d)
     for p in "UWb":
-        out[prefix + p + "z"], out[prefix + p + "r"] = d[prefix + p + "r"], d[prefix + p + "z"]
+        out[prefix + p + "u"], out[prefix + p + "r"] = d[prefix + p + "r"], d[prefix + p + "u"]
     return out
 
 
 def _step(x_t, h_prev, p, reset_after, swap=False, inverted=False, reset=None, candidate=np.tanh,
           gate=_sigmoid, transposed=False, no_bias="", borrow=None):
-    """One GRU step, possibly with one mistake: ``{z, r, h_tilde, a_hh, h_next}``.
+    """One GRU step, possibly with one mistake: ``{u, r, h_tilde, a_hh, h_next}``.
 
     ``reset`` is the form of the candidate: ``before`` (W_h (r * h_prev)), ``after``
     (r * (W_h h_prev + b_hh)), ``ignored`` (no r), ``outside`` (r * tanh(...)), ``bhh outside``;
@@ -97,7 +97,7 @@ def _step(x_t, h_prev, p, reset_after, swap=False, inverted=False, reset=None, c
     if no_bias:
         q = {**q, "b" + no_bias: 0.0 * q["b" + no_bias]}
     W = {g: q["W" + g].T if transposed else q["W" + g] for g in GATES}
-    z = gate(q["Uz"] @ x_t + W["z"] @ h_prev + q["bz"])
+    u = gate(q["Uu"] @ x_t + W["u"] @ h_prev + q["bu"])
     r = gate(q["Ur"] @ x_t + W["r"] @ h_prev + q["br"])
     b_hh = p.get("bhh", 0.0)
     a_hh = W["h"] @ h_prev + b_hh
@@ -115,15 +115,15 @@ def _step(x_t, h_prev, p, reset_after, swap=False, inverted=False, reset=None, c
         h_tilde = candidate(base + W["h"] @ (r * h_prev) + b_hh)
     else:  # "bhh outside"
         h_tilde = candidate(base + r * (W["h"] @ h_prev) + b_hh)
-    h_next = (1.0 - z) * h_tilde + z * h_prev if inverted else z * h_tilde + (1.0 - z) * h_prev
-    return {"z": z, "r": r, "h_tilde": h_tilde, "a_hh": a_hh, "h_next": h_next}
+    h_next = (1.0 - u) * h_tilde + u * h_prev if inverted else u * h_tilde + (1.0 - u) * h_prev
+    return {"u": u, "r": r, "h_tilde": h_tilde, "a_hh": a_hh, "h_next": h_next}
 
 
 def _cell_answer(case, **mistake):
     x_t, h_prev, p = case.args
     ra = case.info[RA]
     s = _step(x_t, h_prev, p, ra, **mistake)
-    cache = {"x_t": x_t, "h_prev": h_prev, "z": s["z"], "r": s["r"], "h_tilde": s["h_tilde"],
+    cache = {"x_t": x_t, "h_prev": h_prev, "u": s["u"], "r": s["r"], "h_tilde": s["h_tilde"],
              "h_next": s["h_next"], "params": p, "reset_after": ra}
     if ra:
         cache["a_hh"] = s["a_hh"]
@@ -134,15 +134,15 @@ def _sequence_answer(case, start_zero=False, keep_previous=False, carry=True, **
     x, h0, p = case.args
     ra = case.info[RA]
     n_h, (_, m, T) = h0.shape[0], x.shape
-    out = {k: np.zeros((n_h, m, T)) for k in ("z", "r", "h_tilde", "a_hh", "h")}
+    out = {k: np.zeros((n_h, m, T)) for k in ("u", "r", "h_tilde", "a_hh", "h")}
     h_t = np.zeros_like(h0) if start_zero else h0
     for t in range(T):
         s = _step(x[:, :, t], h_t, p, ra, **mistake)
-        for k in ("z", "r", "h_tilde", "a_hh"):
+        for k in ("u", "r", "h_tilde", "a_hh"):
             out[k][:, :, t] = s[k]
         out["h"][:, :, t] = h_t if keep_previous else s["h_next"]
         h_t = s["h_next"] if carry else h0
-    cache = {"x": x, "h0": h0, "z": out["z"], "r": out["r"], "h_tilde": out["h_tilde"], "h": out["h"],
+    cache = {"x": x, "h0": h0, "u": out["u"], "r": out["r"], "h_tilde": out["h_tilde"], "h": out["h"],
              "params": p, "reset_after": ra}
     if ra:
         cache["a_hh"] = out["a_hh"]
@@ -150,10 +150,10 @@ def _sequence_answer(case, start_zero=False, keep_previous=False, carry=True, **
 
 
 FORWARD_MISTAKES = [
-    _m("z and r swapped", "the update and reset gates are swapped: z = sigma(U_z x + W_z h_prev + b_z) weights "
+    _m("u and r swapped", "the update and reset gates are swapped: u = sigma(U_u x + W_u h_prev + b_u) weights "
      "the candidate, r = sigma(U_r x + W_r h_prev + b_r) scales h_prev inside it", {"swap": True}),
-    _m("update inverted", "the update convention is inverted: the book writes h_next = z * h~ + (1 - z) * h_prev "
-     "(z = 1 writes the candidate, z = 0 keeps the old state), not (1 - z) * h~ + z * h_prev", {"inverted": True}),
+    _m("update inverted", "the update convention is inverted: the book writes h_next = u * h~ + (1 - u) * h_prev "
+     "(u = 1 writes the candidate, u = 0 keeps the old state), not (1 - u) * h~ + u * h_prev", {"inverted": True}),
     _m("reset after the product", "the reset gate is applied after the product, r * (W_h h_prev); in the book's "
      "form (reset_after=False) it scales h_prev first: W_h (r * h_prev)", {"reset": "after"}),
     _m("reset before the product", "with reset_after=True the reset gate scales the recurrent product: "
@@ -168,21 +168,21 @@ FORWARD_MISTAKES = [
      "the recurrent term: tanh(U_h x + W_h (r * h_prev) + b_h)", {"reset": "outside"}),
     _m("bhh outside the reset", "b_hh is added outside the reset gate; it is part of the recurrent term that r "
      "scales: r * (W_h h_prev + b_hh)", {"reset": "bhh outside"}),
-    _m("candidate sigmoid", "the candidate uses the sigmoid; it uses tanh (values in (-1, 1)), only the gates z "
+    _m("candidate sigmoid", "the candidate uses the sigmoid; it uses tanh (values in (-1, 1)), only the gates u "
      "and r use the sigmoid", {"candidate": _sigmoid}),
-    _m("gates tanh", "the gates use tanh; z and r use the sigmoid (values in (0, 1)), only the candidate uses tanh",
+    _m("gates tanh", "the gates use tanh; u and r use the sigmoid (values in (0, 1)), only the candidate uses tanh",
      {"gate": np.tanh}),
-    _m("sigmoid and tanh swapped", "sigmoid and tanh are swapped: the gates z and r use the sigmoid, the "
+    _m("sigmoid and tanh swapped", "sigmoid and tanh are swapped: the gates u and r use the sigmoid, the "
      "candidate uses tanh", {"gate": np.tanh, "candidate": _sigmoid}),
-    _m("W transposed", "the recurrent weights are transposed: W_z, W_r, W_h are (n_h, n_h), row i holding the "
+    _m("W transposed", "the recurrent weights are transposed: W_u, W_r, W_h are (n_h, n_h), row i holding the "
      "weights into unit i; multiply W @ h_prev", {"transposed": True}),
-    _m("b_z missing", "the update gate's bias b_z is missing: z = sigma(U_z x + W_z h_prev + b_z)", {"no_bias": "z"}),
+    _m("b_u missing", "the update gate's bias b_u is missing: u = sigma(U_u x + W_u h_prev + b_u)", {"no_bias": "u"}),
     _m("b_r missing", "the reset gate's bias b_r is missing: r = sigma(U_r x + W_r h_prev + b_r)", {"no_bias": "r"}),
     _m("b_h missing", "the candidate's bias b_h is missing: h~ = tanh(U_h x + ... + b_h)", {"no_bias": "h"}),
 ]
 # one gate's U, W or b copied from another gate: tried alone (not in pairs), see Mistake.paired
 BORROWED = borrow_mistakes({
-    "z": ("update gate", "z", "z = sigma(U_z x + W_z h_prev + b_z)"),
+    "u": ("update gate", "u", "u = sigma(U_u x + W_u h_prev + b_u)"),
     "r": ("reset gate", "r", "r = sigma(U_r x + W_r h_prev + b_r)"),
     "h": ("candidate", "h~", "h~ = tanh(U_h x + W_h (r * h_prev) + b_h)"),
 })
@@ -205,7 +205,7 @@ RESET_AFTER_FORWARD = (Values((), 1.0, "reset-after form (state and cache)").sta
 class GruCellForward(Check):
     name = "gru_cell_forward"
     returns = ("h_next", "cache")
-    parts = _forward_parts("h_next", ["x_t", "h_prev", "z", "r", "h_tilde", "h_next", "params", "reset_after"])
+    parts = _forward_parts("h_next", ["x_t", "h_prev", "u", "r", "h_tilde", "h_next", "params", "reset_after"])
 
     form = False  # the bonus check, below, grades the reset-after form
 
@@ -231,7 +231,7 @@ class GruCellForward(Check):
 class GruForward(Check):
     name = "gru_forward"
     returns = ("h", "cache")
-    parts = _forward_parts("h", ["x", "h0", "z", "r", "h_tilde", "h", "params", "reset_after"])
+    parts = _forward_parts("h", ["x", "h0", "u", "r", "h_tilde", "h", "params", "reset_after"])
 
     form = False
 
@@ -278,20 +278,20 @@ def _dtanh(t):
     return 1.0 - t**2
 
 
-def _step_backward(dh, x_t, h_prev, z, r, h_tilde, a_hh, p, reset_after, dsig=_dsigmoid, dtanh=_dtanh,
+def _step_backward(dh, x_t, h_prev, u, r, h_tilde, a_hh, p, reset_after, dsig=_dsigmoid, dtanh=_dtanh,
                    inverted=False, memory=True, candidate_path=True, dWh_reads="s", swap=False, dsig_missing="",
                    reset_path=True, candidate_r=True, da_hh_r=True, dr_reads="a_hh"):
     """The gradients of one step (``dx_t``, ``dh_prev``, parameters), possibly with mistakes:
-    ``dsig_missing`` (``z`` or ``r``: that gate's sigmoid derivative left out), ``reset_path`` off
+    ``dsig_missing`` (``u`` or ``r``: that gate's sigmoid derivative left out), ``reset_path`` off
     (dh_prev without W_r^T da_r), ``candidate_r`` off (the book form's candidate path without the
     factor r), ``da_hh_r`` off (reset after: da_hh without r), ``dr_reads`` ``W_h h`` (reset after:
     dr recomputed without b_hh)."""
-    sig_z = np.ones_like if dsig_missing == "z" else dsig
+    sig_u = np.ones_like if dsig_missing == "u" else dsig
     sig_r = np.ones_like if dsig_missing == "r" else dsig
     if inverted:
-        da_h, da_z, direct = dh * (1.0 - z) * dtanh(h_tilde), dh * (h_prev - h_tilde) * sig_z(z), dh * z
+        da_h, da_u, direct = dh * (1.0 - u) * dtanh(h_tilde), dh * (h_prev - h_tilde) * sig_u(u), dh * u
     else:
-        da_h, da_z, direct = dh * z * dtanh(h_tilde), dh * (h_tilde - h_prev) * sig_z(z), dh * (1.0 - z)
+        da_h, da_u, direct = dh * u * dtanh(h_tilde), dh * (h_tilde - h_prev) * sig_u(u), dh * (1.0 - u)
     if reset_after:
         da_hh = da_h * r if da_hh_r else da_h
         dr = da_h * (a_hh if dr_reads == "a_hh" else p["Wh"] @ h_prev)
@@ -303,9 +303,9 @@ def _step_backward(dh, x_t, h_prev, z, r, h_tilde, a_hh, p, reset_after, dsig=_d
         via_candidate = ds * r if candidate_r else ds
         dWh = da_h @ ((r * h_prev) if dWh_reads == "s" else h_prev).T
     da_r = dr * sig_r(r)
-    dh_prev = p["Wz"].T @ da_z + (p["Wr"].T @ da_r if reset_path else 0.0)
+    dh_prev = p["Wu"].T @ da_u + (p["Wr"].T @ da_r if reset_path else 0.0)
     dh_prev = dh_prev + (direct if memory else 0.0) + (via_candidate if candidate_path else 0.0)
-    da = {"z": da_z, "r": da_r, "h": da_h}
+    da = {"u": da_u, "r": da_r, "h": da_h}
     grads = {"dx_t": sum(p["U" + g].T @ da[g] for g in GATES), "dh_prev": dh_prev}
     for g in GATES:
         grads["dU" + g] = da[g] @ x_t.T
@@ -319,7 +319,7 @@ def _step_backward(dh, x_t, h_prev, z, r, h_tilde, a_hh, p, reset_after, dsig=_d
 
 def _cell_backward_answer(case, **mistake):
     dh, c = case.args
-    return _step_backward(dh, c["x_t"], c["h_prev"], c["z"], c["r"], c["h_tilde"], c.get("a_hh"), c["params"],
+    return _step_backward(dh, c["x_t"], c["h_prev"], c["u"], c["r"], c["h_tilde"], c.get("a_hh"), c["params"],
                           c["reset_after"], **mistake)
 
 
@@ -346,7 +346,7 @@ def _sequence_backward_answer(case, carry=True, accumulate="all", h_prev_is="pre
             h_prev = h[:, :, t - 1] if t > 0 else h0
         a_hh = c["a_hh"][:, :, t] if ra else None
         own = dh[:, :, t] if direct == "all" or t == T - 1 else 0.0 * dh[:, :, t]
-        g = _step_backward(own + (dh_next if carry else 0.0), x[:, :, t], h_prev, c["z"][:, :, t],
+        g = _step_backward(own + (dh_next if carry else 0.0), x[:, :, t], h_prev, c["u"][:, :, t],
                            c["r"][:, :, t], c["h_tilde"][:, :, t], a_hh, p, step_ra, **mistake)
         dx[:, :, t] = g.pop("dx_t")
         dh_next = g.pop("dh_prev")
@@ -359,25 +359,25 @@ def _sequence_backward_answer(case, carry=True, accumulate="all", h_prev_is="pre
 
 
 BACKWARD_MISTAKES = [
-    _m("sigmoid derivative", "the sigmoid's derivative is s * (1 - s), not s: da_z = dz * z * (1 - z) and "
+    _m("sigmoid derivative", "the sigmoid's derivative is s * (1 - s), not s: da_u = du * u * (1 - u) and "
      "da_r = dr * r * (1 - r)", {"dsig": lambda s: s}),
     _m("tanh derivative", "the tanh's derivative is 1 - h~**2: da_h = dh~ * (1 - h~**2)", {"dtanh": lambda t: 1.0 - t}),
     _m("tanh derivative missing", "the tanh's derivative is missing: da_h = dh~ * (1 - h~**2)",
      {"dtanh": np.ones_like}),
     _m("tanh applied twice", "tanh' is evaluated at h~ as if h~ were the pre-activation: with h~ = tanh(a), "
      "tanh'(a) = 1 - h~**2 (no second tanh)", {"dtanh": lambda t: 1.0 - np.tanh(t) ** 2}),
-    _m("update inverted", "the update convention is inverted: with h_next = z * h~ + (1 - z) * h_prev, "
-     "dh~ = dh * z, dz = dh * (h~ - h_prev) and the memory path gives dh * (1 - z)", {"inverted": True}),
-    _m("memory path missing", "dh_prev misses the memory path dh * (1 - z): h_prev enters h_next directly, not "
+    _m("update inverted", "the update convention is inverted: with h_next = u * h~ + (1 - u) * h_prev, "
+     "dh~ = dh * u, du = dh * (h~ - h_prev) and the memory path gives dh * (1 - u)", {"inverted": True}),
+    _m("memory path missing", "dh_prev misses the memory path dh * (1 - u): h_prev enters h_next directly, not "
      "only through the gates and the candidate", {"memory": False}),
     _m("candidate path missing", "dh_prev misses the candidate's path: (W_h^T da_h) * r in the reset-before form, "
      "W_h^T (da_h * r) in the reset-after form", {"candidate_path": False}),
     _m("dWh reads h_prev", "dW_h must use s = r * h_prev, the vector W_h multiplies: dW_h = da_h (r * h_prev)^T",
      {"dWh_reads": "h_prev"}),
-    _m("z and r swapped", "the gradients of the update and reset gates are swapped: dUz, dWz, dbz come from "
-     "da_z = dz * z * (1 - z), dUr, dWr, dbr from da_r = dr * r * (1 - r)", {"swap": True}),
-    _m("z's sigmoid derivative missing", "the update gate's sigmoid derivative is missing: "
-     "da_z = dz * z * (1 - z)", {"dsig_missing": "z"}),
+    _m("u and r swapped", "the gradients of the update and reset gates are swapped: dUu, dWu, dbu come from "
+     "da_u = du * u * (1 - u), dUr, dWr, dbr from da_r = dr * r * (1 - r)", {"swap": True}),
+    _m("u's sigmoid derivative missing", "the update gate's sigmoid derivative is missing: "
+     "da_u = du * u * (1 - u)", {"dsig_missing": "u"}),
     _m("r's sigmoid derivative missing", "the reset gate's sigmoid derivative is missing: "
      "da_r = dr * r * (1 - r)", {"dsig_missing": "r"}),
     _m("reset gate's path missing", "dh_prev misses the reset gate's path W_r^T da_r: h_prev enters both gates, "

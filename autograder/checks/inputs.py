@@ -41,11 +41,11 @@ def state(rng: np.random.Generator, n: int, m: int) -> np.ndarray:
 
 
 def rnn_params(rng: np.random.Generator, n_x: int, n_h: int, n_y: int | None = None) -> dict:
-    """``U, W, b`` (and ``V, c``): weights scaled by 1/sqrt(fan-in), biases of size 0.5."""
+    """``U, W, b`` (and ``V, by``): weights scaled by 1/sqrt(fan-in), biases of size 0.5."""
     p = {"U": normal(rng, n_h, n_x, scale=n_x**-0.5), "W": normal(rng, n_h, n_h, scale=n_h**-0.5),
          "b": normal(rng, n_h, 1, scale=0.5)}
     if n_y is not None:
-        p |= {"V": normal(rng, n_y, n_h, scale=n_h**-0.5), "c": normal(rng, n_y, 1, scale=0.5)}
+        p |= {"V": normal(rng, n_y, n_h, scale=n_h**-0.5), "by": normal(rng, n_y, 1, scale=0.5)}
     return p
 
 

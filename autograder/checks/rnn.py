@@ -287,17 +287,17 @@ class OutputForward(Check):
         if path != ("z",) or not (isinstance(got, np.ndarray) and got.shape == expected.shape):
             return None
         h, p = case.args
-        terms = {"V h": np.einsum("yh,hmt->ymt", p["V"], h), "c": p["c"][:, :, None]}
+        terms = {"V h": np.einsum("yh,hmt->ymt", p["V"], h), "by": p["by"][:, :, None]}
         flipped = {}
         if p["V"].shape[0] == p["V"].shape[1] > 1:
             terms["V^T h"], flipped["V h"] = np.einsum("hy,hmt->ymt", p["V"], h), "V^T h"
-        return explain_terms(got, terms, {"V h": 1.0, "c": 1.0}, nonlinearity="no nonlinearity (the identity)",
+        return explain_terms(got, terms, {"V h": 1.0, "by": 1.0}, nonlinearity="no nonlinearity (the identity)",
                              transposed=flipped)
 
     def cases(self, rng):
         cases = []
         for _, n_h, n_y, m, T in SIZES:
-            p = subset(rnn_params(rng, 1, n_h, n_y), "V c")
+            p = subset(rnn_params(rng, 1, n_h, n_y), "V by")
             cases.append(Case(label(n_h=n_h, n_y=n_y, m=m, T=T), (state(rng, n_h, m * T).reshape(n_h, m, T), p)))
         return cases
 
@@ -308,14 +308,14 @@ class OutputForward(Check):
         def z(case, V=None, bias=True, h=None):
             h, p = (case.args[0] if h is None else h), case.args[1]
             V = p["V"] if V is None else V
-            return np.einsum("yh,hmt->ymt", V, h) + (p["c"][:, :, None] if bias else 0.0), {"h": h, "params": p}
+            return np.einsum("yh,hmt->ymt", V, h) + (p["by"][:, :, None] if bias else 0.0), {"h": h, "params": p}
 
         return [
-            Mistake("missing bias", "the bias c is missing: z = V h + c", lambda c: z(c, bias=False)),
+            Mistake("missing bias", "the output bias b_y is missing: z = V h + b_y", lambda c: z(c, bias=False)),
             Mistake("V transposed", "V is transposed: V has shape (n_y, n_h)",
                     lambda c: z(c, V=c.args[1]["V"].T) if c.args[1]["V"].shape[0] == c.args[1]["V"].shape[1] else None),
             Mistake("softmax applied", "these are probabilities: output_forward returns the logits z, "
                     "before the softmax", lambda c: (ref.softmax(z(c)[0]), z(c)[1])),
-            Mistake("tanh again", "h holds the hidden states, already through tanh: z = V h + c reads h as it is "
+            Mistake("tanh again", "h holds the hidden states, already through tanh: z = V h + b_y reads h as it is "
                     "(tanh applied again squashes it twice)", lambda c: (z(c, h=np.tanh(c.args[0]))[0], z(c)[1])),
         ]

@@ -19,7 +19,7 @@ from autograder import reference as ref
 from .inputs import SIZES, label, normal, rnn_params, subset
 from .spec import Case, Check, Keys, Mistake, NoSideEffects, Shape, Values, register
 
-GRADS = ["dx", "dU", "dW", "db", "dV", "dc"]
+GRADS = ["dx", "dU", "dW", "db", "dV", "dby"]
 
 
 # ---------------------------------------------------------------- trusted building blocks
@@ -60,7 +60,7 @@ def _m2o_grads(dz, cache, inject=(-1,), tanh_slope=True):
     for t in inject:
         dh[:, :, t] += out["dh"]
     rnn = _bptt(dh, cache["rnn"], tanh_slope)
-    return {"dx": rnn["dx"], "dU": rnn["dU"], "dW": rnn["dW"], "db": rnn["db"], "dV": out["dV"], "dc": out["dc"]}
+    return {"dx": rnn["dx"], "dU": rnn["dU"], "dW": rnn["dW"], "db": rnn["db"], "dV": out["dV"], "dby": out["dby"]}
 
 
 def _square(p: dict, key: str) -> bool:
@@ -77,9 +77,9 @@ class ManyToOneForward(Check):
         Shape("z", 0.5),
         Values("z", 2.0),
         Keys("cache", ["rnn", "output"], 0.5),
-        # each layer's cache must hold what its backward pass reads: the RNN's U, W, b, the output's V, c
+        # each layer's cache must hold what its backward pass reads: the RNN's U, W, b, the output's V, by
         Values("cache", 1.0, "cache contents", only={("cache", "rnn", "params"): ("U", "W", "b"),
-                                                     ("cache", "output", "params"): ("V", "c")}),
+                                                     ("cache", "output", "params"): ("V", "by")}),
     ]
 
     def cases(self, rng):
@@ -112,7 +112,7 @@ class ManyToOneForward(Check):
         def no_bias(case):
             x, p = case.args
             h, rnn_cache = _states(x, p)
-            return _read_out(h[:, :, -1], rnn_cache, {**p, "c": np.zeros_like(p["c"])})
+            return _read_out(h[:, :, -1], rnn_cache, {**p, "by": np.zeros_like(p["by"])})
 
         def probabilities(case):
             z, cache = ref.many_to_one_forward(*case.args)
@@ -126,12 +126,12 @@ class ManyToOneForward(Check):
                     "last step; read h[:, :, -1], the state after the last input",
                     reading(lambda h: h[:, :, -2], T_min=2)),
             Mistake("every step", "the output layer was applied to every step's state; a many-to-one network "
-                    "reads out once, z = V h^{<T>} + c of shape (n_y, m)", reading(lambda h: h)),
+                    "reads out once, z = V h^{<T>} + b_y of shape (n_y, m)", reading(lambda h: h)),
             Mistake("mean of states", "the classifier reads the mean of all states; it must read the last "
                     "state h^{<T>} only", reading(lambda h: h.mean(axis=2), T_min=2)),
             Mistake("time axis kept", "z keeps a time axis of length 1: read the last state with h[:, :, -1] "
                     "(an (n_h, m) array), not h[:, :, -1:]", reading(lambda h: h[:, :, -1:])),
-            Mistake("missing bias", "the bias c is missing: z = V h^{<T>} + c", no_bias),
+            Mistake("missing bias", "the output bias b_y is missing: z = V h^{<T>} + b_y", no_bias),
             Mistake("V transposed", "V is transposed: V has shape (n_y, n_h)", v_transposed),
             Mistake("softmax applied", "these are probabilities: many_to_one_forward returns the logits z, "
                     "before the softmax", probabilities),
@@ -150,7 +150,7 @@ class ManyToOneBackward(Check):
         Values("dW", 1.0),
         Values("db", 0.5),
         Values("dV", 0.5),
-        Values("dc", 0.5),
+        Values("dby", 0.5),
         NoSideEffects(0.25),  # the rule of every backward pass: dz and the cache come back as they were
     ]
 
@@ -179,7 +179,7 @@ class ManyToOneBackward(Check):
 
         def dc_per_example(case):
             dz, cache = case.args
-            return {**ref.many_to_one_backward(dz, cache), "dc": dz}
+            return {**ref.many_to_one_backward(dz, cache), "dby": dz}
 
         return [
             Mistake("every step", "the loss gradient V^T dz was injected into every state; in a many-to-one "
@@ -193,7 +193,7 @@ class ManyToOneBackward(Check):
                     lambda c: _m2o_grads(*c.args, tanh_slope=False)),
             Mistake("averaged again", "the gradients are divided by m once too often: dz from "
                     "softmax_cross_entropy is already the gradient of the mean loss", mean_again),
-            Mistake("dc per example", "dc must sum dz over the m examples: dc = dz.sum(axis=1, keepdims=True), "
+            Mistake("dby per example", "dby must sum dz over the m examples: dby = dz.sum(axis=1, keepdims=True), "
                     "shape (n_y, 1)", dc_per_example),
         ]
 
@@ -237,7 +237,7 @@ class EncoderDecoderForward(Check):
         Keys("cache", ["encoder", "decoder", "output"], 0.5),
         Values("cache", 1.5, "cache contents", only={("cache", "encoder", "params"): ("U", "W", "b"),
                                                      ("cache", "decoder", "params"): ("U", "W", "b"),
-                                                     ("cache", "output", "params"): ("V", "c")}),
+                                                     ("cache", "output", "params"): ("V", "by")}),
     ]
 
     def cases(self, rng):
@@ -298,7 +298,7 @@ class EncoderDecoderForward(Check):
             Mistake("encoder weights in decoder", "the decoder ran with the encoder's U, W, b; the decoder has its "
                     "own parameters, params_dec", encoder_weights),
             Mistake("output on encoder", "the output layer reads the encoder's states; the logits come from the "
-                    "decoder's states, z^{<t>} = V h_dec^{<t>} + c",
+                    "decoder's states, z^{<t>} = V h_dec^{<t>} + b_y",
                     lambda c: _enc_dec(*c.args, read_encoder=True)),
             Mistake("last step only", "only the last decoder step was read out; the decoder predicts a token at "
                     "every step, z of shape (n_y, m, T_y)", last_step_only),

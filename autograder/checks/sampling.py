@@ -21,7 +21,7 @@ with the notebook). :func:`make_demo_model` trains and writes it; from the repos
 see :mod:`autograder.data`; Python's warning that the package imported the module before it ran is
 expected and harmless). It is deterministic (seed 0, one BLAS thread when ``threadpoolctl`` is
 installed) and takes about 30 seconds on one core. The file holds ``U (n_h, n_y)``, ``W (n_h, n_h)``,
-``b (n_h, 1)``, ``V (n_y, n_h)``, ``c (n_y, 1)`` as float32 and ``chars`` (``<U1``, ``(n_y,)``),
+``b (n_h, 1)``, ``V (n_y, n_h)``, ``by (n_y, 1)`` as float32 and ``chars`` (``<U1``, ``(n_y,)``),
 the vocabulary's characters by id; it loads with ``np.load(path, allow_pickle=False)``.
 """
 
@@ -55,15 +55,15 @@ T1, TEMPERATURE, PRIME, END, GREEDY = "temperature 1", "other temperatures", "pr
 EVIDENCE = 12  # ids the results must hold together before a mistake is named for them
 
 DRAW = ("draw each id with exactly rng.choice(n_y, p=p), using the rng argument (not np.random), once per "
-        "generated id, with p = softmax((V h + c) / temperature) for the current state")
+        "generated id, with p = softmax((V h + b_y) / temperature) for the current state")
 HINTS = {
     T1: DRAW,
-    TEMPERATURE: "divide the logits by the temperature before the softmax, p = softmax((V h + c) / temperature); "
-                 + DRAW.removesuffix(", with p = softmax((V h + c) / temperature) for the current state"),
+    TEMPERATURE: "divide the logits by the temperature before the softmax, p = softmax((V h + b_y) / temperature); "
+                 + DRAW.removesuffix(", with p = softmax((V h + b_y) / temperature) for the current state"),
     PRIME: "feed the prime's ids through the cell first (one-hot inputs, from the zero state), then draw from the "
            "state they leave; the prime is not part of the result",
     END: "append every id drawn, and stop right after appending end_id",
-    GREEDY: "with temperature 0, take k = argmax(V h + c) at every step, with no draw, and feed k back",
+    GREEDY: "with temperature 0, take k = argmax(V h + b_y) at every step, with no draw, and feed k back",
 }
 
 
@@ -95,7 +95,7 @@ def simulate(case: Case, temp: str = "divide", draw: str = "choice", prime_mode:
     prime = [int(k) for k in case.kwargs.get("prime", ())]
     end_id = case.kwargs.get("end_id")
     rng = np.random.default_rng(marker.seed) if rng is None else rng
-    U, W, b, V, c = (params[k] for k in ("U", "W", "b", "V", "c"))
+    U, W, b, V, by = (params[k] for k in ("U", "W", "b", "V", "by"))
     n_y = V.shape[0]
     zero = np.zeros((n_y, 1))
 
@@ -117,7 +117,7 @@ def simulate(case: Case, temp: str = "divide", draw: str = "choice", prime_mode:
 
     out = list(prime) if include_prime else []
     for _ in range(length - len(out) if include_prime == "fill" else length):
-        z = (V @ h + c).ravel()
+        z = (V @ h + by).ravel()
         if temperature == 0 or draw == "argmax":
             k = int(np.argmax(z))
         else:
@@ -303,10 +303,10 @@ MISTAKES = [
      "same distribution but uses the generator differently, so the same seed gives other ids"),
      {"draw": "multinomial"}),
     ("temperature ignored", ("the temperature has no effect: divide the logits by it before the softmax, "
-     "softmax((V h + c) / temperature) (dividing the probabilities by it and renormalising cancels out)"),
+     "softmax((V h + b_y) / temperature) (dividing the probabilities by it and renormalising cancels out)"),
      {"temp": "ignore"}),
     ("temperature multiplies", ("the logits are multiplied by the temperature; divide them, "
-     "softmax((V h + c) / temperature), so that a low temperature sharpens the distribution"),
+     "softmax((V h + b_y) / temperature), so that a low temperature sharpens the distribution"),
      {"temp": "multiply"}),
     ("prime ignored", ("the prime is ignored: feed its ids through the cell (one-hot inputs, from the zero state) "
      "before the first draw"), {"prime_mode": "ignore"}),
@@ -328,7 +328,7 @@ MISTAKES = [
 # ---------------------------------------------------------------- the demo model of the notebook
 
 DEMO_MODEL = Path(__file__).resolve().parents[2] / "solutions" / "06-sampling" / "shakespeare_rnn.npz"
-DEMO_KEYS = ("U", "W", "b", "V", "c", "chars")
+DEMO_KEYS = ("U", "W", "b", "V", "by", "chars")
 DEMO = {"n_h": 128, "steps": 6000, "seq_len": 25, "batch": 32, "lr": 0.01, "lr_late": 0.002, "clip": 5.0, "seed": 0}
 
 
@@ -387,7 +387,8 @@ def make_demo_model(path: str | Path = DEMO_MODEL, steps: int = DEMO["steps"], m
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as f:  # a file object: np.savez would append ".npz" to a name without it
-        np.savez(f, **{k: params[k].astype(np.float32) for k in "UWbVc"}, chars=np.array(vocab.itos, dtype="<U1"))
+        np.savez(f, **{k: params[k].astype(np.float32) for k in ("U", "W", "b", "V", "by")},
+                 chars=np.array(vocab.itos, dtype="<U1"))
     tail = max(1, steps // 10)
     return {"n_h": n_h, "n_y": n_y, "steps": steps, "train_loss": float(np.mean(history.loss[-tail:])),
             "valid_loss": valid}
@@ -397,7 +398,7 @@ def cross_entropy(params: dict, ids) -> float:
     """Mean -log P(ids[t] | ids[:t]) over t >= 1, in nats per character, reading ``ids`` from a
     zero state (float64)."""
     ids = np.asarray(ids)
-    p64 = {k: np.asarray(params[k], dtype=np.float64) for k in "UWbVc"}
+    p64 = {k: np.asarray(params[k], dtype=np.float64) for k in ("U", "W", "b", "V", "by")}
     n_y, n_h = p64["V"].shape
     h, _ = ref.rnn_forward(ref.one_hot(ids[None, :-1], n_y), np.zeros((n_h, 1)), p64)
     z, _ = ref.output_forward(h, p64)

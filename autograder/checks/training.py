@@ -23,7 +23,7 @@ from .spec import (
 # ================================================================ train_binary_addition
 
 N_TEST, N_BITS = 1000, 8
-PARAM_NAMES = ("U", "W", "b", "V", "c")
+PARAM_NAMES = ("U", "W", "b", "V", "by")
 THRESHOLDS = (0.5, 0.9, 0.99)
 
 
@@ -38,7 +38,7 @@ def _trained_params(value):
     if not all(isinstance(v, np.ndarray) and v.ndim == 2 for v in p.values()):
         return "every parameter must be a 2-d NumPy array"
     n_h = p["W"].shape[0]
-    want = {"U": (n_h, 2), "W": (n_h, n_h), "b": (n_h, 1), "V": (2, n_h), "c": (2, 1)}
+    want = {"U": (n_h, 2), "W": (n_h, n_h), "b": (n_h, 1), "V": (2, n_h), "by": (2, 1)}
     for k, shape in want.items():
         if p[k].shape != shape:
             return (f"{k} has shape {shape_text(p[k].shape)}; with n_h = {n_h} (from W) expected {shape_text(shape)} "
@@ -169,7 +169,7 @@ class TrainBinaryAddition(Check):
     timeout = 20.0  # the solution trains in well under a second
     N_STEPS = 300
     parts = (
-        Custom("returns U, W, b, V, c", 0.5, _params_returned, when=_trained),
+        Custom("returns U, W, b, V, by", 0.5, _params_returned, when=_trained),
         Custom("bits right >= 90%", 0.5, _bits_at_least(0.9), when=_trained).states(r"bits"),
         Custom("sums right >= 50%", 1.0, _sums_at_least(THRESHOLDS[0]), when=_trained).states(r"50 ?%"),
         Custom("sums right >= 90%", 1.0, _sums_at_least(THRESHOLDS[1]), when=_trained).states(r"90 ?%"),

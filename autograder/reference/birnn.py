@@ -13,10 +13,10 @@ import numpy as np
 from .cells import check_cell, sequence_backward, sequence_forward
 
 
-def birnn_forward(x: np.ndarray, params_f: dict, params_b: dict, cell: str = "rnn", reset_after: bool = False):
+def birnn_forward(x: np.ndarray, params_fwd: dict, params_bwd: dict, cell: str = "rnn", reset_after: bool = False):
     """Args:
         x: ``(n_x, m, T)``.
-        params_f, params_b: parameters of the forward and the backward layer (``cell``'s keys).
+        params_fwd, params_bwd: parameters of the forward and the backward layer (``cell``'s keys).
         cell: ``"rnn"``, ``"gru"`` or ``"lstm"``; ``reset_after`` selects the GRU form.
 
     Returns:
@@ -24,8 +24,8 @@ def birnn_forward(x: np.ndarray, params_f: dict, params_b: dict, cell: str = "rn
         rows ``n_h:``; ``cache`` has keys ``cell``, ``n_h``, ``forward``, ``backward``.
     """
     check_cell(cell)
-    h_f, cache_f = sequence_forward(cell, x, params_f, reset_after)
-    h_b_reversed, cache_b = sequence_forward(cell, x[:, :, ::-1], params_b, reset_after)
+    h_f, cache_f = sequence_forward(cell, x, params_fwd, reset_after)
+    h_b_reversed, cache_b = sequence_forward(cell, x[:, :, ::-1], params_bwd, reset_after)
     h = np.concatenate([h_f, h_b_reversed[:, :, ::-1]], axis=0)
     return h, {"cell": cell, "n_h": h_f.shape[0], "forward": cache_f, "backward": cache_b}
 
@@ -36,10 +36,10 @@ def birnn_backward(dh: np.ndarray, cache: dict) -> dict:
         cache: from :func:`birnn_forward`.
 
     Returns:
-        dict ``dx (n_x, m, T)``, ``f`` (gradients of ``params_f``, keyed ``"d" + name``) and
-        ``b`` (gradients of ``params_b``).
+        dict ``dx (n_x, m, T)``, ``fwd`` (gradients of ``params_fwd``, keyed ``"d" + name``) and
+        ``bwd`` (gradients of ``params_bwd``).
     """
     cell, n_h = cache["cell"], cache["n_h"]
     dx_f, grads_f = sequence_backward(cell, dh[:n_h], cache["forward"])
     dx_b_reversed, grads_b = sequence_backward(cell, dh[n_h:, :, ::-1], cache["backward"])
-    return {"dx": dx_f + dx_b_reversed[:, :, ::-1], "f": grads_f, "b": grads_b}
+    return {"dx": dx_f + dx_b_reversed[:, :, ::-1], "fwd": grads_f, "bwd": grads_b}

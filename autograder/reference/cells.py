@@ -35,7 +35,7 @@ def init_params(cell: str, n_x: int, n_h: int, rng: np.random.Generator | None =
 
 def hidden_size(cell: str, params: dict[str, np.ndarray]) -> int:
     """``n_h`` of a layer, read from its first recurrent weight matrix."""
-    return params[{"rnn": "W", "gru": "Wz", "lstm": "Wi"}[cell]].shape[0]
+    return params[{"rnn": "W", "gru": "Wu", "lstm": "Wi"}[cell]].shape[0]
 
 
 def sequence_forward(cell: str, x: np.ndarray, params: dict[str, np.ndarray], reset_after: bool = False):

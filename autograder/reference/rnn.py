@@ -4,13 +4,13 @@ Notation (one notation across the book, the exercises and this code):
 
     a^{<t>} = U x^{<t>} + W h^{<t-1>} + b        pre-activation,  (n_h, m)
     h^{<t>} = tanh(a^{<t>})                        hidden state,    (n_h, m)
-    z^{<t>} = V h^{<t>} + c                        logits,          (n_y, m)
+    z^{<t>} = V h^{<t>} + b_y                      logits,          (n_y, m)
     yhat^{<t>} = softmax(z^{<t>})                  prediction,      (n_y, m)
 
 A batch of sequences is ``x`` of shape ``(n_x, m, T)`` -- features, examples, time steps -- and
 the hidden states over time are ``h`` of shape ``(n_h, m, T)``. Parameters live in a dict:
 ``U (n_h, n_x)``, ``W (n_h, n_h)``, ``b (n_h, 1)`` for the recurrence, ``V (n_y, n_h)``,
-``c (n_y, 1)`` for the output layer. Every backward function returns a dict whose keys are
+``by (n_y, 1)`` for the output layer. Every backward function returns a dict whose keys are
 the forward arguments and parameters with a ``d`` in front (``dx``, ``dU``, ...).
 
 Caches are dicts of arrays, so they can be saved with ``np.savez`` and checked key by key.
@@ -177,39 +177,39 @@ def rnn_backward(dh: np.ndarray, cache: dict) -> Grads:
 
 
 def output_forward(h: np.ndarray, params: Params):
-    """Logits at every step: ``z^{<t>} = V h^{<t>} + c``.
+    """Logits at every step: ``z^{<t>} = V h^{<t>} + b_y``.
 
     Args:
         h: hidden states, ``(n_h, m, T)`` (or ``(n_h, m)`` for one step).
-        params: ``V (n_y, n_h)``, ``c (n_y, 1)``.
+        params: ``V (n_y, n_h)``, ``by (n_y, 1)``.
 
     Returns:
         ``(z, cache)``: ``z`` is ``(n_y, m, T)`` (same trailing axes as ``h``); ``cache`` is a
         dict with keys ``h``, ``params``.
     """
-    V, c = params["V"], params["c"]
-    z = np.tensordot(V, h, axes=1) + c.reshape(c.shape[0], *([1] * (h.ndim - 1)))
+    V, by = params["V"], params["by"]
+    z = np.tensordot(V, h, axes=1) + by.reshape(by.shape[0], *([1] * (h.ndim - 1)))
     return z, {"h": h, "params": params}
 
 
 def output_backward(dz: np.ndarray, cache: dict) -> Grads:
     """Backward pass of :func:`output_forward`.
 
-    ``dh = V^T dz``, ``dV = sum_t dz^{<t>} h^{<t>T}``, ``dc = sum_t dz^{<t>}``.
+    ``dh = V^T dz``, ``dV = sum_t dz^{<t>} h^{<t>T}``, ``dby = sum_t dz^{<t>}``.
 
     Args:
         dz: ``(n_y, m, T)`` (same shape as the logits).
         cache: from :func:`output_forward`.
 
     Returns:
-        dict ``dh (n_h, m, T)``, ``dV (n_y, n_h)``, ``dc (n_y, 1)``.
+        dict ``dh (n_h, m, T)``, ``dV (n_y, n_h)``, ``dby (n_y, 1)``.
     """
     h, V = cache["h"], cache["params"]["V"]
     rest = tuple(range(1, h.ndim))
     return {
         "dh": np.tensordot(V.T, dz, axes=1),
         "dV": np.tensordot(dz, h, axes=(rest, rest)),
-        "dc": dz.sum(axis=rest)[:, None],
+        "dby": dz.sum(axis=rest)[:, None],
     }
 
 
@@ -258,7 +258,7 @@ def init_rnn_params(n_x: int, n_h: int, n_y: int | None = None, rng: np.random.G
 
     An orthogonal ``W`` neither shrinks nor grows the state at the start (chapter 7).
     Returns ``U (n_h, n_x)``, ``W (n_h, n_h)``, ``b (n_h, 1)`` and, when ``n_y`` is given,
-    ``V (n_y, n_h)``, ``c (n_y, 1)``.
+    ``V (n_y, n_h)``, ``by (n_y, 1)``.
     """
     rng = np.random.default_rng(0) if rng is None else rng
     params = {
@@ -268,7 +268,7 @@ def init_rnn_params(n_x: int, n_h: int, n_y: int | None = None, rng: np.random.G
     }
     if n_y is not None:
         params["V"] = rng.standard_normal((n_y, n_h)) / np.sqrt(n_h)
-        params["c"] = np.zeros((n_y, 1))
+        params["by"] = np.zeros((n_y, 1))
     return {k: v.astype(dtype) for k, v in params.items()}
 
 

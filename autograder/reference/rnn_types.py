@@ -17,11 +17,11 @@ from .rnn import output_backward, output_forward, rnn_backward, rnn_forward
 
 
 def many_to_one_forward(x: np.ndarray, params: dict[str, np.ndarray]):
-    """``z = V h^{<T>} + c`` after running the RNN over ``x`` from ``h^{<0>} = 0``.
+    """``z = V h^{<T>} + b_y`` after running the RNN over ``x`` from ``h^{<0>} = 0``.
 
     Args:
         x: ``(n_x, m, T)``.
-        params: ``U (n_h, n_x)``, ``W (n_h, n_h)``, ``b (n_h, 1)``, ``V (n_y, n_h)``, ``c (n_y, 1)``.
+        params: ``U (n_h, n_x)``, ``W (n_h, n_h)``, ``b (n_h, 1)``, ``V (n_y, n_h)``, ``by (n_y, 1)``.
 
     Returns:
         ``(z, cache)``: logits ``(n_y, m)``; ``cache`` has keys ``rnn``, ``output``.
@@ -39,25 +39,25 @@ def many_to_one_backward(dz: np.ndarray, cache: dict) -> dict[str, np.ndarray]:
         dz: ``(n_y, m)``.
 
     Returns:
-        dict ``dx (n_x, m, T)``, ``dU``, ``dW``, ``db``, ``dV``, ``dc``.
+        dict ``dx (n_x, m, T)``, ``dU``, ``dW``, ``db``, ``dV``, ``dby``.
     """
     out = output_backward(dz, cache["output"])
     dh = np.zeros_like(cache["rnn"]["h"])
     dh[:, :, -1] = out["dh"]
     rnn = rnn_backward(dh, cache["rnn"])
     return {"dx": rnn["dx"], "dU": rnn["dU"], "dW": rnn["dW"], "db": rnn["db"],
-            "dV": out["dV"], "dc": out["dc"]}
+            "dV": out["dV"], "dby": out["dby"]}
 
 
 def encoder_decoder_forward(x: np.ndarray, y_in: np.ndarray, params_enc: dict, params_dec: dict):
-    """Encoder--decoder: ``h_dec^{<0>} = h_enc^{<T_x>}``, logits ``z^{<t>} = V h_dec^{<t>} + c``.
+    """Encoder--decoder: ``h_dec^{<0>} = h_enc^{<T_x>}``, logits ``z^{<t>} = V h_dec^{<t>} + b_y``.
 
     Args:
         x: source sequence, ``(n_x, m, T_x)``.
         y_in: decoder inputs, ``(n_y_in, m, T_y)`` -- the one-hot previous target tokens, the
             first being a start symbol.
         params_enc: ``U (n_h, n_x)``, ``W``, ``b`` of the encoder.
-        params_dec: ``U (n_h, n_y_in)``, ``W``, ``b``, ``V (n_y, n_h)``, ``c (n_y, 1)``.
+        params_dec: ``U (n_h, n_y_in)``, ``W``, ``b``, ``V (n_y, n_h)``, ``by (n_y, 1)``.
 
     Returns:
         ``(z, cache)``: logits ``(n_y, m, T_y)``; feed them to ``softmax_cross_entropy`` with
@@ -77,7 +77,7 @@ def encoder_decoder_backward(dz: np.ndarray, cache: dict) -> dict:
     The decoder's ``dh0`` is the gradient reaching the encoder's last state.
 
     Returns:
-        dict ``dx (n_x, m, T_x)``, ``dy_in``, ``enc`` (``dU dW db``), ``dec`` (``dU dW db dV dc``).
+        dict ``dx (n_x, m, T_x)``, ``dy_in``, ``enc`` (``dU dW db``), ``dec`` (``dU dW db dV dby``).
     """
     out = output_backward(dz, cache["output"])
     dec = rnn_backward(out["dh"], cache["decoder"])
@@ -88,5 +88,5 @@ def encoder_decoder_backward(dz: np.ndarray, cache: dict) -> dict:
         "dx": enc["dx"],
         "dy_in": dec["dx"],
         "enc": {k: enc[k] for k in ("dU", "dW", "db")},
-        "dec": {"dU": dec["dU"], "dW": dec["dW"], "db": dec["db"], "dV": out["dV"], "dc": out["dc"]},
+        "dec": {"dU": dec["dU"], "dW": dec["dW"], "db": dec["db"], "dV": out["dV"], "dby": out["dby"]},
     }

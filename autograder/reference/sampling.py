@@ -16,11 +16,11 @@ def sample(params: dict[str, np.ndarray], length: int, rng: np.random.Generator,
     """Draw a sequence of token ids from a character-level language model.
 
     The model is one recurrent layer (``cell``'s parameters) and an output layer ``V (n_y, n_h)``,
-    ``c (n_y, 1)``, with ``n_x = n_y`` (the vocabulary). Starting from a zero state:
+    ``by (n_y, 1)``, with ``n_x = n_y`` (the vocabulary). Starting from a zero state:
 
     1. Priming: feed the one-hot ids of ``prime`` through the cell. Without a prime, feed one
        zero vector ``x^{<1>} = 0`` instead (the model's "start of text").
-    2. Repeat ``length`` times: ``p = softmax((V h + c) / temperature)``; draw
+    2. Repeat ``length`` times: ``p = softmax((V h + b_y) / temperature)``; draw
        ``k = rng.choice(n_y, p=p)`` (exactly this call, so a seeded generator gives an exact,
        checkable sequence); append ``k``; stop after ``end_id``; else feed ``onehot(k)`` back.
 
@@ -28,7 +28,7 @@ def sample(params: dict[str, np.ndarray], length: int, rng: np.random.Generator,
     (diverse, more errors); ``temperature = 0`` takes the argmax (greedy decoding).
 
     Args:
-        params: cell parameters plus ``V``, ``c``.
+        params: cell parameters plus ``V``, ``by``.
         length: the most ids to generate.
         rng: a ``numpy.random.Generator``; the only source of randomness.
         temperature: >= 0.
@@ -42,7 +42,7 @@ def sample(params: dict[str, np.ndarray], length: int, rng: np.random.Generator,
     check_cell(cell)
     if temperature < 0:
         raise ValueError(f"temperature must be >= 0, got {temperature}")
-    V, c = params["V"], params["c"]
+    V, by = params["V"], params["by"]
     n_y = V.shape[0]
     if any(not 0 <= k < n_y for k in prime):
         raise ValueError(f"prime ids must lie in [0, {n_y}), got {list(prime)}")
@@ -58,7 +58,7 @@ def sample(params: dict[str, np.ndarray], length: int, rng: np.random.Generator,
 
     out: list[int] = []
     for _ in range(length):
-        z = (V @ state[0] + c).ravel()
+        z = (V @ state[0] + by).ravel()
         if temperature == 0:
             k = int(np.argmax(z))
         else:

@@ -7,9 +7,9 @@ rows, with ``(n_h,)`` biases on both the input and the recurrent side:
 =============  ==========  =============================  =========================
 torch tensor   ``nn.RNN``  ``nn.LSTM`` (rows i, f, g, o)  ``nn.GRU`` (rows r, z, n)
 =============  ==========  =============================  =========================
-``weight_ih``  ``U``       ``[Ui; Uf; Ug; Uo]``           ``[Ur; -Uz; Uh]``
-``weight_hh``  ``W``       ``[Wi; Wf; Wg; Wo]``           ``[Wr; -Wz; Wh]``
-``bias_ih``    ``b``       ``[bi; bf; bg; bo]``           ``[br; -bz; bh]``
+``weight_ih``  ``U``       ``[Ui; Uf; Ug; Uo]``           ``[Ur; -Uu; Uh]``
+``weight_hh``  ``W``       ``[Wi; Wf; Wg; Wo]``           ``[Wr; -Wu; Wh]``
+``bias_ih``    ``b``       ``[bi; bf; bg; bo]``           ``[br; -bu; bh]``
 ``bias_hh``    ``0``       ``0``                          ``[0; 0; bhh]``
 =============  ==========  =============================  =========================
 
@@ -23,8 +23,8 @@ the GRU's r and z rows), ``*_to_torch`` puts the bias in ``bias_ih`` and zeros i
 PyTorch's ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))`` is the book's reset-after form with
 ``bh = b_in`` and ``bhh = b_hn``; ``nn.GRU`` has no reset-before form.
 
-The GRU's update gate is mirrored. PyTorch computes ``h' = (1 - z') * n + z' * h``, the book
-``h' = z * h~ + (1 - z) * h``, so ``z' = 1 - z``. Since ``1 - sigma(a) = sigma(-a)``, PyTorch's
+The GRU's update gate is mirrored. PyTorch computes ``h' = (1 - z) * n + z * h``, the book
+``h' = u * h~ + (1 - u) * h``, so PyTorch's ``z = 1 - u``. Since ``1 - sigma(a) = sigma(-a)``, PyTorch's
 z rows hold the book's update-gate parameters negated.
 
 Gradients map like the weights, except that torch's two added biases both receive the
@@ -39,7 +39,7 @@ import numpy as np
 Params = dict[str, np.ndarray]
 
 LSTM_ROWS = "ifgo"  # torch.nn.LSTM's gate order
-GRU_ROWS = (("r", 1.0), ("z", -1.0), ("h", 1.0))  # torch.nn.GRU's gate order (r, z, n) and sign
+GRU_ROWS = (("r", 1.0), ("u", -1.0), ("h", 1.0))  # torch.nn.GRU's gate order (r, z, n) and sign
 
 
 def _names(suffix: str) -> tuple[str, str, str, str]:
@@ -91,9 +91,9 @@ def lstm_from_torch(state: Params, suffix: str = "_l0") -> Params:
 def gru_to_torch(params: Params, suffix: str = "_l0", reset_after: bool = True) -> Params:
     """``torch.nn.GRU`` state dict of one layer from the book's reset-after GRU parameters.
 
-    ``weight_ih = [Ur; -Uz; Uh]``, ``weight_hh = [Wr; -Wz; Wh]``, ``bias_ih = [br; -bz; bh]``,
+    ``weight_ih = [Ur; -Uu; Uh]``, ``weight_hh = [Wr; -Wu; Wh]``, ``bias_ih = [br; -bu; bh]``,
     ``bias_hh = [0; 0; bhh]`` (``bhh`` zero when absent); the update gate is negated because
-    PyTorch's ``z`` is the book's ``1 - z`` (module docstring).
+    PyTorch's ``z`` is the book's ``1 - u`` (module docstring).
 
     Raises:
         ValueError: if ``reset_after`` is false -- ``torch.nn.GRU`` only implements the
@@ -111,7 +111,7 @@ def gru_to_torch(params: Params, suffix: str = "_l0", reset_after: bool = True) 
 def gru_from_torch(state: Params, suffix: str = "_l0") -> Params:
     """The book's reset-after GRU parameters, ``bhh`` included, from a ``torch.nn.GRU`` state dict.
 
-    ``bz = -(b_iz + b_hz)``, ``br = b_ir + b_hr``, ``bh = b_in``, ``bhh = b_hn``; the weights of
+    ``bu = -(b_iz + b_hz)``, ``br = b_ir + b_hr``, ``bh = b_in``, ``bhh = b_hn``; the weights of
     the z rows are negated back.
     """
     U, W, b_ih, b_hh = _rows(state, suffix, 3)
@@ -120,7 +120,7 @@ def gru_from_torch(state: Params, suffix: str = "_l0") -> Params:
         b = b_ih[j] if k == "h" else b_ih[j] + b_hh[j]
         params |= {"U" + k: sign * U[j], "W" + k: sign * W[j], "b" + k: (sign * b)[:, None]}
     params["bhh"] = b_hh[2][:, None].copy()
-    return {k: params[k] for k in ("Uz", "Wz", "bz", "Ur", "Wr", "br", "Uh", "Wh", "bh", "bhh")}
+    return {k: params[k] for k in ("Uu", "Wu", "bu", "Ur", "Wr", "br", "Uh", "Wh", "bh", "bhh")}
 
 
 TO_TORCH = {"rnn": rnn_to_torch, "lstm": lstm_to_torch, "gru": gru_to_torch}

@@ -51,9 +51,9 @@ def layer_backward(dh, cache, carry=True, accumulate=True):
     return dx, {"dU": dU, "dW": dW, "db": db}
 
 
-def birnn_forward(x, params_f, params_b, cell="rnn", reset_after=False):
-    h_f, cache_f = layer_forward(x, params_f)
-    h_b_rev, cache_b = layer_forward(x[:, :, ::-1], params_b)
+def birnn_forward(x, params_fwd, params_bwd, cell="rnn", reset_after=False):
+    h_f, cache_f = layer_forward(x, params_fwd)
+    h_b_rev, cache_b = layer_forward(x[:, :, ::-1], params_bwd)
     h = np.concatenate([h_f, h_b_rev[:, :, ::-1]], axis=0)
     return h, {"cell": cell, "n_h": h_f.shape[0], "forward": cache_f, "backward": cache_b}
 
@@ -62,7 +62,7 @@ def birnn_backward(dh, cache):
     n_h = cache["n_h"]
     dx_f, grads_f = layer_backward(dh[:n_h], cache["forward"])
     dx_b_rev, grads_b = layer_backward(dh[n_h:, :, ::-1], cache["backward"])
-    return {"dx": dx_f + dx_b_rev[:, :, ::-1], "f": grads_f, "b": grads_b}
+    return {"dx": dx_f + dx_b_rev[:, :, ::-1], "fwd": grads_f, "bwd": grads_b}
 
 
 @pytest.mark.parametrize("name", ["birnn_forward", "birnn_backward"])
@@ -78,9 +78,9 @@ def test_a_students_right_answer_scores_full_marks(fn):
 # ---------------------------------------------------------------- birnn_forward
 
 def test_forward_backward_layer_not_reversed():
-    def birnn_forward(x, params_f, params_b, cell="rnn", reset_after=False):
-        h_f, cache_f = layer_forward(x, params_f)
-        h_b, cache_b = layer_forward(x, params_b)  # reads x left to right too
+    def birnn_forward(x, params_fwd, params_bwd, cell="rnn", reset_after=False):
+        h_f, cache_f = layer_forward(x, params_fwd)
+        h_b, cache_b = layer_forward(x, params_bwd)  # reads x left to right too
         return np.vstack([h_f, h_b]), {"cell": cell, "n_h": h_f.shape[0], "forward": cache_f, "backward": cache_b}
     result = assert_diagnosed("birnn_forward", birnn_forward, "the backward layer read x from left to right")
     assert [p.status for p in result.parts if p.status != "ok"] == ["wrong", "wrong"]  # backward rows, cache
@@ -88,9 +88,9 @@ def test_forward_backward_layer_not_reversed():
 
 
 def test_forward_backward_states_not_flipped_back():
-    def birnn_forward(x, params_f, params_b, cell="rnn", reset_after=False):
-        h_f, cache_f = layer_forward(x, params_f)
-        h_b, cache_b = layer_forward(x[:, :, ::-1], params_b)
+    def birnn_forward(x, params_fwd, params_bwd, cell="rnn", reset_after=False):
+        h_f, cache_f = layer_forward(x, params_fwd)
+        h_b, cache_b = layer_forward(x[:, :, ::-1], params_bwd)
         h = np.concatenate([h_f, h_b], axis=0)
         return h, {"cell": cell, "n_h": h_f.shape[0], "forward": cache_f, "backward": cache_b}
     result = assert_diagnosed("birnn_forward", birnn_forward, "the backward states are still in reversed time")
@@ -98,9 +98,9 @@ def test_forward_backward_states_not_flipped_back():
 
 
 def test_forward_halves_swapped():
-    def birnn_forward(x, params_f, params_b, cell="rnn", reset_after=False):
-        h_f, cache_f = layer_forward(x, params_f)
-        h_b, cache_b = layer_forward(x[:, :, ::-1], params_b)
+    def birnn_forward(x, params_fwd, params_bwd, cell="rnn", reset_after=False):
+        h_f, cache_f = layer_forward(x, params_fwd)
+        h_b, cache_b = layer_forward(x[:, :, ::-1], params_bwd)
         h = np.concatenate([h_b[:, :, ::-1], h_f], axis=0)
         return h, {"cell": cell, "n_h": h_f.shape[0], "forward": cache_f, "backward": cache_b}
     result = assert_diagnosed("birnn_forward", birnn_forward, "the two halves are swapped")
@@ -108,18 +108,18 @@ def test_forward_halves_swapped():
 
 
 def test_forward_one_set_of_weights_for_both_directions():
-    def birnn_forward(x, params_f, params_b, cell="rnn", reset_after=False):
-        h_f, cache_f = layer_forward(x, params_f)
-        h_b, cache_b = layer_forward(x[:, :, ::-1], params_f)
+    def birnn_forward(x, params_fwd, params_bwd, cell="rnn", reset_after=False):
+        h_f, cache_f = layer_forward(x, params_fwd)
+        h_b, cache_b = layer_forward(x[:, :, ::-1], params_fwd)
         h = np.concatenate([h_f, h_b[:, :, ::-1]], axis=0)
         return h, {"cell": cell, "n_h": h_f.shape[0], "forward": cache_f, "backward": cache_b}
-    assert_diagnosed("birnn_forward", birnn_forward, "both directions used params_f")
+    assert_diagnosed("birnn_forward", birnn_forward, "both directions used params_fwd")
 
 
 def test_forward_missing_bias_in_the_layers():
-    def birnn_forward(x, params_f, params_b, cell="rnn", reset_after=False):
-        h_f, cache_f = layer_forward(x, params_f, bias=False)
-        h_b, cache_b = layer_forward(x[:, :, ::-1], params_b, bias=False)
+    def birnn_forward(x, params_fwd, params_bwd, cell="rnn", reset_after=False):
+        h_f, cache_f = layer_forward(x, params_fwd, bias=False)
+        h_b, cache_b = layer_forward(x[:, :, ::-1], params_bwd, bias=False)
         h = np.concatenate([h_f, h_b[:, :, ::-1]], axis=0)
         return h, {"cell": cell, "n_h": h_f.shape[0], "forward": cache_f, "backward": cache_b}
     assert_diagnosed("birnn_forward", birnn_forward, "the bias b is missing")
@@ -127,19 +127,19 @@ def test_forward_missing_bias_in_the_layers():
 
 def test_forward_backward_cache_in_time_order():
     """Right states, but the cache of the backward layer rewritten in time order."""
-    def birnn_forward(x, params_f, params_b, cell="rnn", reset_after=False):
-        h_f, cache_f = layer_forward(x, params_f)
-        h_b, cache_b = layer_forward(x[:, :, ::-1], params_b)
+    def birnn_forward(x, params_fwd, params_bwd, cell="rnn", reset_after=False):
+        h_f, cache_f = layer_forward(x, params_fwd)
+        h_b, cache_b = layer_forward(x[:, :, ::-1], params_bwd)
         h_b = h_b[:, :, ::-1]
-        cache_b = {"x": x, "h0": cache_b["h0"], "h": h_b, "params": params_b}
+        cache_b = {"x": x, "h0": cache_b["h0"], "h": h_b, "params": params_bwd}
         return np.concatenate([h_f, h_b]), {"cell": cell, "n_h": h_f.shape[0], "forward": cache_f, "backward": cache_b}
     result = assert_diagnosed("birnn_forward", birnn_forward, "cache['backward'] holds x in time order")
     assert result.score == 4.5
 
 
 def test_forward_cache_with_the_stacked_size():
-    def birnn_forward(x, params_f, params_b, cell="rnn", reset_after=False):
-        h, cache = ref.birnn_forward(x, params_f, params_b)
+    def birnn_forward(x, params_fwd, params_bwd, cell="rnn", reset_after=False):
+        h, cache = ref.birnn_forward(x, params_fwd, params_bwd)
         return h, {**cache, "n_h": h.shape[0]}
     result = assert_diagnosed("birnn_forward", birnn_forward, "cache['n_h'] must be n_h")
     assert result.score == 4.5
@@ -152,10 +152,10 @@ def test_backward_gradient_of_backward_states_not_reversed():
         n_h = cache["n_h"]
         dx_f, grads_f = layer_backward(dh[:n_h], cache["forward"])
         dx_b, grads_b = layer_backward(dh[n_h:], cache["backward"])
-        return {"dx": dx_f + dx_b[:, :, ::-1], "f": grads_f, "b": grads_b}
+        return {"dx": dx_f + dx_b[:, :, ::-1], "fwd": grads_f, "bwd": grads_b}
     result = assert_diagnosed("birnn_backward", birnn_backward, "in time order", "reverse dh[n_h:]")
-    assert {p.part for p in result.parts if p.status != "ok"} == {"dx values", "b.dU values", "b.dW values",
-                                                                  "b.db values"}
+    assert {p.part for p in result.parts if p.status != "ok"} == {"dx values", "bwd.dU values", "bwd.dW values",
+                                                                  "bwd.db values"}
 
 
 def test_backward_dx_of_backward_layer_not_flipped():
@@ -163,7 +163,7 @@ def test_backward_dx_of_backward_layer_not_flipped():
         n_h = cache["n_h"]
         dx_f, grads_f = layer_backward(dh[:n_h], cache["forward"])
         dx_b, grads_b = layer_backward(dh[n_h:, :, ::-1], cache["backward"])
-        return {"dx": dx_f + dx_b, "f": grads_f, "b": grads_b}
+        return {"dx": dx_f + dx_b, "fwd": grads_f, "bwd": grads_b}
     result = assert_diagnosed("birnn_backward", birnn_backward, "the backward layer's dx is still in reversed time")
     assert result.score == 4.0  # only dx is wrong
 
@@ -173,7 +173,7 @@ def test_backward_direction_treated_as_forward_in_time():
         n_h = cache["n_h"]
         dx_f, grads_f = layer_backward(dh[:n_h], cache["forward"])
         dx_b, grads_b = layer_backward(dh[n_h:], cache["backward"])
-        return {"dx": dx_f + dx_b, "f": grads_f, "b": grads_b}
+        return {"dx": dx_f + dx_b, "fwd": grads_f, "bwd": grads_b}
     assert_diagnosed("birnn_backward", birnn_backward, "treated as if it ran forward in time")
 
 
@@ -183,7 +183,7 @@ def test_backward_halves_of_dh_swapped():
         dh_b, dh_f = dh[:n_h], dh[n_h:]
         dx_f, grads_f = layer_backward(dh_f, cache["forward"])
         dx_b, grads_b = layer_backward(dh_b[:, :, ::-1], cache["backward"])
-        return {"dx": dx_f + dx_b[:, :, ::-1], "f": grads_f, "b": grads_b}
+        return {"dx": dx_f + dx_b[:, :, ::-1], "fwd": grads_f, "bwd": grads_b}
     assert_diagnosed("birnn_backward", birnn_backward, "the halves of dh are swapped")
 
 
@@ -192,7 +192,7 @@ def test_backward_dx_from_the_forward_layer_only():
         n_h = cache["n_h"]
         dx, grads_f = layer_backward(dh[:n_h], cache["forward"])
         _, grads_b = layer_backward(dh[n_h:, :, ::-1], cache["backward"])
-        return {"dx": dx, "f": grads_f, "b": grads_b}
+        return {"dx": dx, "fwd": grads_f, "bwd": grads_b}
     result = assert_diagnosed("birnn_backward", birnn_backward, "dx = dx_f + dx_b")
     assert result.score == 4.0
 
@@ -202,7 +202,7 @@ def test_backward_parameter_gradients_not_accumulated_across_time():
         n_h = cache["n_h"]
         dx_f, grads_f = layer_backward(dh[:n_h], cache["forward"], accumulate=False)
         dx_b, grads_b = layer_backward(dh[n_h:, :, ::-1], cache["backward"], accumulate=False)
-        return {"dx": dx_f + dx_b[:, :, ::-1], "f": grads_f, "b": grads_b}
+        return {"dx": dx_f + dx_b[:, :, ::-1], "fwd": grads_f, "bwd": grads_b}
     result = assert_diagnosed("birnn_backward", birnn_backward, "must add up every step's contribution")
     assert result.score == 2.0  # keys, dx and inputs: the per-step da are right
 
@@ -212,7 +212,7 @@ def test_backward_gradient_from_next_step_dropped():
         n_h = cache["n_h"]
         dx_f, grads_f = layer_backward(dh[:n_h], cache["forward"], carry=False)
         dx_b, grads_b = layer_backward(dh[n_h:, :, ::-1], cache["backward"], carry=False)
-        return {"dx": dx_f + dx_b[:, :, ::-1], "f": grads_f, "b": grads_b}
+        return {"dx": dx_f + dx_b[:, :, ::-1], "fwd": grads_f, "bwd": grads_b}
     assert_diagnosed("birnn_backward", birnn_backward, "the gradient from the next step is missing")
 
 
@@ -222,16 +222,16 @@ def test_backward_flipping_dh_in_place_changes_the_callers_array():
         dh[n_h:] = dh[n_h:, :, ::-1]  # reverses the bottom half of the caller's array
         dx_f, grads_f = layer_backward(dh[:n_h], cache["forward"])
         dx_b, grads_b = layer_backward(dh[n_h:], cache["backward"])
-        return {"dx": dx_f + dx_b[:, :, ::-1], "f": grads_f, "b": grads_b}
+        return {"dx": dx_f + dx_b[:, :, ::-1], "fwd": grads_f, "bwd": grads_b}
     result = assert_diagnosed("birnn_backward", birnn_backward, "changed its input in place")
     assert result.score == 4.5
 
 
 def test_report_never_shows_numbers_of_the_reference():
     """A diagnosis names the mistake; no message carries an array."""
-    def birnn_forward(x, params_f, params_b, cell="rnn", reset_after=False):
-        h_f, cache_f = layer_forward(x, params_f)
-        h_b, cache_b = layer_forward(x, params_b)
+    def birnn_forward(x, params_fwd, params_bwd, cell="rnn", reset_after=False):
+        h_f, cache_f = layer_forward(x, params_fwd)
+        h_b, cache_b = layer_forward(x, params_bwd)
         return np.vstack([h_f, h_b]), {"cell": cell, "n_h": h_f.shape[0], "forward": cache_f, "backward": cache_b}
     report = run_check("birnn_forward", birnn_forward, seed=0).report()
     assert "[" not in report.replace("[case", "").replace("[:, :, ::-1]", "").replace("[h_f; h_b]", "")

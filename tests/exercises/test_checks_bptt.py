@@ -237,7 +237,7 @@ def test_output_dV_assigned_in_a_loop():
         h, V = cache["h"], cache["params"]["V"]
         for t in range(h.shape[2]):
             dV = dz[:, :, t] @ h[:, :, t].T
-        return {"dh": np.einsum("yh,ymt->hmt", V, dz), "dV": dV, "dc": dz.sum(axis=(1, 2))[:, None]}
+        return {"dh": np.einsum("yh,ymt->hmt", V, dz), "dV": dV, "dby": dz.sum(axis=(1, 2))[:, None]}
     result = assert_diagnosed("output_backward", output_backward, "only one time step's term survives (the last")
     assert result.score == 3.0
 
@@ -246,7 +246,7 @@ def test_output_dh_without_transpose_fails_on_non_square_and_is_named_on_square(
     def output_backward(dz, cache):
         h, V = cache["h"], cache["params"]["V"]
         return {"dh": np.tensordot(V, dz, axes=1), "dV": np.tensordot(dz, h, axes=([1, 2], [1, 2])),
-                "dc": dz.sum(axis=(1, 2))[:, None]}
+                "dby": dz.sum(axis=(1, 2))[:, None]}
     result = assert_diagnosed("output_backward", output_backward, "V transposed", "raised ValueError", partial=False)
     assert result.score == 0
 
@@ -255,8 +255,8 @@ def test_output_dc_without_its_column_axis():
     def output_backward(dz, cache):
         h, V = cache["h"], cache["params"]["V"]
         return {"dh": np.tensordot(V.T, dz, axes=1), "dV": np.tensordot(dz, h, axes=([1, 2], [1, 2])),
-                "dc": dz.sum(axis=(1, 2))}
-    result = assert_diagnosed("output_backward", output_backward, "dc lost its column axis")
+                "dby": dz.sum(axis=(1, 2))}
+    result = assert_diagnosed("output_backward", output_backward, "dby lost its column axis")
     assert result.score == 3.0
 
 
@@ -334,7 +334,7 @@ N_H = 16
 
 def init(rng):
     return {"U": rng.standard_normal((N_H, 2)) / np.sqrt(2), "W": np.linalg.qr(rng.standard_normal((N_H, N_H)))[0],
-            "b": np.zeros((N_H, 1)), "V": rng.standard_normal((2, N_H)) / 4, "c": np.zeros((2, 1))}
+            "b": np.zeros((N_H, 1)), "V": rng.standard_normal((2, N_H)) / 4, "by": np.zeros((2, 1))}
 
 
 def trainer(update=True, step=None):

@@ -28,13 +28,13 @@ def cell_forward(x_t, h_prev, params, reset_after=False, bug=None):
     P = params
     gate_fn = np.tanh if bug == "gates tanh" else sigmoid
     cand_fn = sigmoid if bug == "candidate sigmoid" else np.tanh
-    Wz, Wr, Wh = (P[k].T if bug == "W transposed" else P[k] for k in ("Wz", "Wr", "Wh"))
-    z = gate_fn(np.dot(P["Uz"], x_t) + np.dot(Wz, h_prev) + P["bz"])
+    Wu, Wr, Wh = (P[k].T if bug == "W transposed" else P[k] for k in ("Wu", "Wr", "Wh"))
+    u = gate_fn(np.dot(P["Uu"], x_t) + np.dot(Wu, h_prev) + P["bu"])
     r = gate_fn(np.dot(P["Ur"], x_t) + np.dot(Wr, h_prev) + P["br"])
-    if bug == "r reads Uz":  # the reset gate's line copied from the update gate's, one name not changed
-        r = gate_fn(np.dot(P["Uz"], x_t) + np.dot(Wr, h_prev) + P["br"])
-    if bug == "z r swapped":
-        z, r = r, z
+    if bug == "r reads Uu":  # the reset gate's line copied from the update gate's, one name not changed
+        r = gate_fn(np.dot(P["Uu"], x_t) + np.dot(Wr, h_prev) + P["br"])
+    if bug == "u r swapped":
+        u, r = r, u
     cache = {}
     if reset_after and bug != "ignores flag":
         a_hh = np.dot(Wh, h_prev) + P.get("bhh", 0)
@@ -50,17 +50,17 @@ def cell_forward(x_t, h_prev, params, reset_after=False, bug=None):
     else:
         h_tilde = cand_fn(np.dot(P["Uh"], x_t) + np.dot(Wh, r * h_prev) + P["bh"])
     if bug == "inverted":
-        h_next = (1 - z) * h_tilde + z * h_prev
+        h_next = (1 - u) * h_tilde + u * h_prev
     else:
-        h_next = z * h_tilde + (1 - z) * h_prev
-    cache.update(x_t=x_t, h_prev=h_prev, z=z, r=r, h_tilde=h_tilde, h_next=h_next, params=params,
+        h_next = u * h_tilde + (1 - u) * h_prev
+    cache.update(x_t=x_t, h_prev=h_prev, u=u, r=r, h_tilde=h_tilde, h_next=h_next, params=params,
                  reset_after=reset_after)
     return h_next, cache
 
 
 def forward(x, h0, params, reset_after=False, bug=None):
     n_h, (_, m, T) = h0.shape[0], x.shape
-    keys = ["z", "r", "h_tilde"] + (["a_hh"] if reset_after and bug != "ignores flag" else [])
+    keys = ["u", "r", "h_tilde"] + (["a_hh"] if reset_after and bug != "ignores flag" else [])
     stored = {k: np.zeros((n_h, m, T)) for k in keys}
     h = np.zeros((n_h, m, T))
     h_t = np.zeros((n_h, m)) if bug == "h0 ignored" else h0
@@ -74,17 +74,17 @@ def forward(x, h0, params, reset_after=False, bug=None):
 
 
 def cell_backward(dh_next, cache, bug=None):
-    P, z, r, ht, hp, x_t = (cache[k] for k in ("params", "z", "r", "h_tilde", "h_prev", "x_t"))
+    P, u, r, ht, hp, x_t = (cache[k] for k in ("params", "u", "r", "h_tilde", "h_prev", "x_t"))
     dsig = (lambda s: s) if bug == "sigmoid derivative" else (lambda s: s * (1 - s))
     dtanh = (lambda t: 1) if bug == "no tanh derivative" else (lambda t: 1 - t**2)
     if bug == "inverted":
-        da_h = dh_next * (1 - z) * dtanh(ht)
-        da_z = dh_next * (hp - ht) * dsig(z)
-        dh_prev = dh_next * z
+        da_h = dh_next * (1 - u) * dtanh(ht)
+        da_u = dh_next * (hp - ht) * dsig(u)
+        dh_prev = dh_next * u
     else:
-        da_h = dh_next * z * dtanh(ht)
-        da_z = dh_next * (ht - hp) * dsig(z)
-        dh_prev = dh_next * (1 - z)
+        da_h = dh_next * u * dtanh(ht)
+        da_u = dh_next * (ht - hp) * dsig(u)
+        dh_prev = dh_next * (1 - u)
     if bug == "no memory path":
         dh_prev = 0
     grads = {}
@@ -101,12 +101,12 @@ def cell_backward(dh_next, cache, bug=None):
         if bug != "no candidate path":
             dh_prev = dh_prev + ds * r
         grads["dWh"] = da_h @ (hp if bug == "dWh with h_prev" else r * hp).T
-    dh_prev = dh_prev + P["Wz"].T @ da_z + P["Wr"].T @ da_r
-    if bug == "z r swapped":
-        da_z, da_r = da_r, da_z
-    grads.update(dx_t=P["Uz"].T @ da_z + P["Ur"].T @ da_r + P["Uh"].T @ da_h, dh_prev=dh_prev,
-                 dUz=da_z @ x_t.T, dUr=da_r @ x_t.T, dUh=da_h @ x_t.T, dWz=da_z @ hp.T, dWr=da_r @ hp.T,
-                 dbz=np.sum(da_z, axis=1, keepdims=True), dbr=np.sum(da_r, axis=1, keepdims=True),
+    dh_prev = dh_prev + P["Wu"].T @ da_u + P["Wr"].T @ da_r
+    if bug == "u r swapped":
+        da_u, da_r = da_r, da_u
+    grads.update(dx_t=P["Uu"].T @ da_u + P["Ur"].T @ da_r + P["Uh"].T @ da_h, dh_prev=dh_prev,
+                 dUu=da_u @ x_t.T, dUr=da_r @ x_t.T, dUh=da_h @ x_t.T, dWu=da_u @ hp.T, dWr=da_r @ hp.T,
+                 dbu=np.sum(da_u, axis=1, keepdims=True), dbr=np.sum(da_r, axis=1, keepdims=True),
                  dbh=np.sum(da_h, axis=1, keepdims=True))
     return grads
 
@@ -118,7 +118,7 @@ def backward(dh, cache, bug=None):
     dx = np.zeros_like(x)
     dh_prev = np.zeros_like(h0)
     for t in reversed(range(T)):
-        step = {k: cache[k][:, :, t] for k in ("z", "r", "h_tilde") + (("a_hh",) if ra else ())}
+        step = {k: cache[k][:, :, t] for k in ("u", "r", "h_tilde") + (("a_hh",) if ra else ())}
         step.update(x_t=x[:, :, t], params=P, reset_after=ra, h_prev=h[:, :, t - 1] if t > 0 else h0)
         if bug == "h_prev wraps":
             step["h_prev"] = h[:, :, t - 1]
@@ -167,14 +167,14 @@ def test_points():
 
 @pytest.mark.parametrize("name", ["gru_cell_forward", "gru_forward"])
 @pytest.mark.parametrize("bug,fragment", [
-    ("z r swapped", "the update and reset gates are swapped"),
+    ("u r swapped", "the update and reset gates are swapped"),
     ("inverted", "the update convention is inverted"),
     ("reset after product", "the reset gate is applied after the product"),
     ("no reset", "the reset gate is not used"),
     ("candidate sigmoid", "the candidate uses the sigmoid"),
     ("gates tanh", "the gates use tanh"),
     ("W transposed", "the recurrent weights are transposed"),
-    ("r reads Uz", "the reset gate r uses U_z, the update gate's input weights, where its own U_r belongs"),
+    ("r reads Uu", "the reset gate r uses U_u, the update gate's input weights, where its own U_r belongs"),
 ])
 def test_forward_mistakes(name, bug, fragment):
     assert_diagnosed(name, student(name, bug), fragment)
@@ -186,15 +186,15 @@ def test_sequence_with_its_own_step_says_the_step_is_not_the_cells():
     def gru_forward(x, h0, params, reset_after=False):
         P, (n_h, (_, m, T)) = params, (h0.shape[0], x.shape)
         h, h_t = np.zeros((n_h, m, T)), h0
-        cache = {k: np.zeros((n_h, m, T)) for k in ("z", "r", "h_tilde")}
+        cache = {k: np.zeros((n_h, m, T)) for k in ("u", "r", "h_tilde")}
         for t in range(T):
             x_t = x[:, :, t]
-            z = sigmoid(P["Uz"] @ x_t + P["Wz"] @ h_t + P["bz"])
+            u = sigmoid(P["Uu"] @ x_t + P["Wu"] @ h_t + P["bu"])
             r = sigmoid(P["Ur"] @ x_t + P["Wr"] @ h_t + P["br"])
             h_tilde = np.tanh(P["Wh"] @ (r * h_t) + P["bh"])  # U_h x forgotten
-            h_t = z * h_tilde + (1 - z) * h_t
+            h_t = u * h_tilde + (1 - u) * h_t
             h[:, :, t] = h_t
-            cache["z"][:, :, t], cache["r"][:, :, t], cache["h_tilde"][:, :, t] = z, r, h_tilde
+            cache["u"][:, :, t], cache["r"][:, :, t], cache["h_tilde"][:, :, t] = u, r, h_tilde
         return h, {"x": x, "h0": h0, "h": h, "params": params, "reset_after": reset_after, **cache}
     assert_diagnosed("gru_forward", gru_forward, "no step of h is the cell applied to x[:, :, t]")
 
@@ -263,7 +263,7 @@ def test_sequence_off_by_one():
     ("no memory path", "dh_prev misses the memory path"),
     ("no candidate path", "dh_prev misses the candidate's path"),
     ("dWh with h_prev", "dW_h must use s = r * h_prev"),
-    ("z r swapped", "the gradients of the update and reset gates are swapped"),
+    ("u r swapped", "the gradients of the update and reset gates are swapped"),
 ])
 def test_backward_mistakes(name, bug, fragment):
     assert_diagnosed(name, student(name, bug), fragment)

@@ -97,7 +97,7 @@ def test_sequence_ignores_h0():
 
 def test_output_returns_probabilities():
     def output_forward(h, params):
-        z = np.einsum("yh,hmt->ymt", params["V"], h) + params["c"][:, :, None]
+        z = np.einsum("yh,hmt->ymt", params["V"], h) + params["by"][:, :, None]
         e = np.exp(z - z.max(axis=0))
         return e / e.sum(axis=0), {"h": h, "params": params}
     assert_diagnosed("output_forward", output_forward, "these are probabilities")
@@ -105,7 +105,7 @@ def test_output_returns_probabilities():
 
 def test_output_applies_tanh_again():
     def output_forward(h, params):
-        return np.einsum("yh,hmt->ymt", params["V"], np.tanh(h)) + params["c"][:, :, None], {"h": h, "params": params}
+        return np.einsum("yh,hmt->ymt", params["V"], np.tanh(h)) + params["by"][:, :, None], {"h": h, "params": params}
     assert_diagnosed("output_forward", output_forward, "already through tanh")
 
 
@@ -114,7 +114,7 @@ def test_output_allocated_with_the_shape_of_h():
     def output_forward(h, params):
         z = np.zeros_like(h)
         for t in range(h.shape[2]):
-            z[:, :, t] = params["V"] @ h[:, :, t] + params["c"]
+            z[:, :, t] = params["V"] @ h[:, :, t] + params["by"]
         return z, {"h": h, "params": params}
     assert_diagnosed("output_forward", output_forward, "is stored into a slot of shape (n_h, m)",
                      "the shape of h (np.zeros_like(h)?)", partial=False)
@@ -123,11 +123,11 @@ def test_output_allocated_with_the_shape_of_h():
 def test_output_missing_bias():
     def output_forward(h, params):
         return np.einsum("yh,hmt->ymt", params["V"], h), {"h": h, "params": params}
-    assert_diagnosed("output_forward", output_forward, "the bias c is missing")
+    assert_diagnosed("output_forward", output_forward, "the output bias b_y is missing")
 
 
 def test_output_only_last_step_gets_zero_for_values_but_keeps_cache_points():
     def output_forward(h, params):
-        return params["V"] @ h[:, :, -1] + params["c"], {"h": h, "params": params}
+        return params["V"] @ h[:, :, -1] + params["by"], {"h": h, "params": params}
     result = assert_diagnosed("output_forward", output_forward, "z has shape")
     assert result.score == 1.0

@@ -35,26 +35,26 @@ def test_a_loop_written_from_scratch_also_scores_full_marks():
         for t in range(T):
             h_t = np.tanh(params["U"] @ x[:, :, t] + params["W"] @ h_t + params["b"])
             h[:, :, t] = h_t
-        z = params["V"] @ h_t + params["c"]
+        z = params["V"] @ h_t + params["by"]
         return z, {"rnn": {"x": x, "h0": np.zeros((n_h, m)), "h": h, "params": params},
                    "output": {"h": h_t, "params": params}}
     assert_full_marks("many_to_one_forward", many_to_one_forward)
 
 
 def test_each_layer_may_get_only_its_own_parameters():
-    """Issue 13: a student who passes {U, W, b} to rnn_forward and {V, c} to output_forward keeps
+    """Issue 13: a student who passes {U, W, b} to rnn_forward and {V, by} to output_forward keeps
     every point (the caches hold what each backward pass reads)."""
     def many_to_one_forward(x, params):
         rnn_params = {k: params[k] for k in ("U", "W", "b")}
         h, rnn_cache = rnn_forward(x, np.zeros((params["W"].shape[0], x.shape[1])), rnn_params)
-        z, out_cache = output_forward(h[:, :, -1], {k: params[k] for k in ("V", "c")})
+        z, out_cache = output_forward(h[:, :, -1], {k: params[k] for k in ("V", "by")})
         return z, {"rnn": rnn_cache, "output": out_cache}
     assert_full_marks("many_to_one_forward", many_to_one_forward)
 
     def encoder_decoder_forward(x, y_in, params_enc, params_dec):
         z, cache = ref.encoder_decoder_forward(x, y_in, params_enc, params_dec)
         cache["decoder"]["params"] = {k: params_dec[k] for k in ("U", "W", "b")}
-        cache["output"]["params"] = {k: params_dec[k] for k in ("V", "c")}
+        cache["output"]["params"] = {k: params_dec[k] for k in ("V", "by")}
         return z, cache
     assert_full_marks("encoder_decoder_forward", encoder_decoder_forward)
 
@@ -89,7 +89,7 @@ def test_classifier_off_by_one_reads_the_state_before_the_last():
         for t in range(T):
             states[:, :, t + 1] = np.tanh(params["U"] @ x[:, :, t] + params["W"] @ states[:, :, t] + params["b"])
         h_last = states[:, :, T - 1]
-        z = params["V"] @ h_last + params["c"]
+        z = params["V"] @ h_last + params["by"]
         return z, {"rnn": {"x": x, "h0": states[:, :, 0], "h": states[:, :, 1:], "params": params},
                    "output": {"h": h_last, "params": params}}
     assert_diagnosed("many_to_one_forward", many_to_one_forward, "off by one in time", "state before the last")
@@ -112,7 +112,7 @@ def test_classifier_without_output_bias():
     def many_to_one_forward(x, params):
         h, rnn_cache = rnn_forward(x, np.zeros((params["W"].shape[0], x.shape[1])), params)
         return params["V"] @ h[:, :, -1], {"rnn": rnn_cache, "output": {"h": h[:, :, -1], "params": params}}
-    assert_diagnosed("many_to_one_forward", many_to_one_forward, "the bias c is missing")
+    assert_diagnosed("many_to_one_forward", many_to_one_forward, "the output bias b_y is missing")
 
 
 # ---------------------------------------------------------------- many_to_one_backward
@@ -125,7 +125,7 @@ def m2o_backward(put):
         put(dh, out["dh"])
         grads = rnn_backward(dh, cache["rnn"])
         return {"dx": grads["dx"], "dU": grads["dU"], "dW": grads["dW"], "db": grads["db"],
-                "dV": out["dV"], "dc": out["dc"]}
+                "dV": out["dV"], "dby": out["dby"]}
     return many_to_one_backward
 
 
@@ -149,7 +149,7 @@ def test_backward_injects_the_gradient_at_every_step():
     def put(dh, g):
         dh += g[:, :, None]  # as if every step had an output
     result = assert_diagnosed("many_to_one_backward", m2o_backward(put), "injected into every state")
-    assert result.score == 1.5  # names, dV, dc
+    assert result.score == 1.5  # names, dV, dby
 
 
 def test_backward_injects_the_gradient_at_the_first_step():
@@ -168,7 +168,7 @@ def test_backward_off_by_one_injects_before_the_last_step():
 def test_backward_by_hand_without_the_tanh_derivative():
     def many_to_one_backward(dz, cache):
         x, h0, h, p = (cache["rnn"][k] for k in ("x", "h0", "h", "params"))
-        dV, dc = dz @ h[:, :, -1].T, dz.sum(axis=1, keepdims=True)
+        dV, dby = dz @ h[:, :, -1].T, dz.sum(axis=1, keepdims=True)
         dx, dU, dW, db = np.zeros_like(x), np.zeros_like(p["U"]), np.zeros_like(p["W"]), np.zeros_like(p["b"])
         da = p["V"].T @ dz  # forgot * (1 - h**2)
         for t in reversed(range(x.shape[2])):
@@ -178,9 +178,9 @@ def test_backward_by_hand_without_the_tanh_derivative():
             dW += da @ h_prev.T
             db += da.sum(axis=1, keepdims=True)
             da = p["W"].T @ da
-        return {"dx": dx, "dU": dU, "dW": dW, "db": db, "dV": dV, "dc": dc}
+        return {"dx": dx, "dU": dU, "dW": dW, "db": db, "dV": dV, "dby": dby}
     result = assert_diagnosed("many_to_one_backward", many_to_one_backward, "the tanh derivative is missing")
-    assert result.score == 1.5  # names, dV, dc
+    assert result.score == 1.5  # names, dV, dby
 
 
 def test_backward_divides_by_m_again():
@@ -191,10 +191,10 @@ def test_backward_divides_by_m_again():
 
 def test_backward_dc_not_summed_over_the_batch():
     def many_to_one_backward(dz, cache):
-        return {**ref.many_to_one_backward(dz, cache), "dc": dz}
-    result = assert_diagnosed("many_to_one_backward", many_to_one_backward, "dc must sum dz over the m examples",
+        return {**ref.many_to_one_backward(dz, cache), "dby": dz}
+    result = assert_diagnosed("many_to_one_backward", many_to_one_backward, "dby must sum dz over the m examples",
                               "shares memory with an input")
-    assert result.score == 4.25  # dc's 0.5, and the 0.25 of new arrays: this dc *is* the caller's dz
+    assert result.score == 4.25  # dby's 0.5, and the 0.25 of new arrays: this dby *is* the caller's dz
 
 
 # ---------------------------------------------------------------- encoder_decoder_forward

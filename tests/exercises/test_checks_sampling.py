@@ -35,9 +35,9 @@ def sampler(draw=None, temper=None, warm_up=None, feed=None, keep_prime=False, s
     ``draw(rng, p, z, n_y)``, ``temper(z, temperature) -> p``, ``warm_up(prime, one_hot, zero) -> inputs``,
     ``feed(k, one_hot, zero, last) -> x``; ``keep_prime`` returns the prime too; ``stop`` is
     ``after``, ``before`` or ``never``; ``frozen`` never stores the new state; ``scale_in_place``
-    applies the temperature by dividing V and c in place."""
+    applies the temperature by dividing V and by in place."""
     def sample(params, length, rng, temperature=1.0, prime=(), cell="rnn", end_id=None):
-        U, W, b, V, c = params["U"], params["W"], params["b"], params["V"], params["c"]
+        U, W, b, V, c = params["U"], params["W"], params["b"], params["V"], params["by"]
         n_y = V.shape[0]
         zero = np.zeros((n_y, 1))
 
@@ -173,7 +173,7 @@ def test_temperature_multiplies_the_logits():
 def test_temperature_zero_divides_by_zero():
     def sample(params, length, rng, temperature=1.0, prime=(), cell="rnn", end_id=None):
         """No special case for temperature 0: softmax(z / 0) is NaN, and rng.choice refuses it."""
-        U, W, b, V, c = params["U"], params["W"], params["b"], params["V"], params["c"]
+        U, W, b, V, c = params["U"], params["W"], params["b"], params["V"], params["by"]
         n_y = V.shape[0]
         h = np.zeros((W.shape[0], 1))
         for x in [np.eye(n_y)[:, [k]] for k in prime] or [np.zeros((n_y, 1))]:
@@ -290,7 +290,7 @@ def load_model(path):
 def check_layout(model, n_h):
     assert sorted(model) == sorted(DEMO_KEYS)
     n_y = len(model["chars"])
-    shapes = {"U": (n_h, n_y), "W": (n_h, n_h), "b": (n_h, 1), "V": (n_y, n_h), "c": (n_y, 1)}
+    shapes = {"U": (n_h, n_y), "W": (n_h, n_h), "b": (n_h, 1), "V": (n_y, n_h), "by": (n_y, 1)}
     for name, shape in shapes.items():
         assert model[name].shape == shape and model[name].dtype == np.float32, name
         assert np.isfinite(model[name]).all(), name
@@ -302,7 +302,7 @@ def check_layout(model, n_h):
 def per_character_cross_entropy(model, text):
     """Mean -log P(next character) over text, reading it from a zero state."""
     ids = [[str(ch) for ch in model["chars"]].index(ch) for ch in text]
-    U, W, b, V, c = (model[k].astype(np.float64) for k in "UWbVc")
+    U, W, b, V, c = (model[k].astype(np.float64) for k in ("U", "W", "b", "V", "by"))
     h, total = np.zeros((W.shape[0], 1)), 0.0
     for k, k_next in itertools.pairwise(ids):
         h = np.tanh(U[:, [k]] + W @ h + b)

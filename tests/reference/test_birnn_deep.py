@@ -34,9 +34,9 @@ def test_birnn_gradients(cell, reset_after, n_x, n_h, m, T):
     h, cache = forward(v)
     assert h.shape == (2 * n_h, m, T)
     g = birnn_backward(G, cache)
-    assert set(g["f"]) == {"d" + k for k in pf} and set(g["b"]) == {"d" + k for k in pb}
+    assert set(g["fwd"]) == {"d" + k for k in pf} and set(g["bwd"]) == {"d" + k for k in pb}
     grads = {"dx": g["dx"]}
-    grads |= {"df_" + k[1:]: a for k, a in g["f"].items()} | {"db_" + k[1:]: a for k, a in g["b"].items()}
+    grads |= {"df_" + k[1:]: a for k, a in g["fwd"].items()} | {"db_" + k[1:]: a for k, a in g["bwd"].items()}
     assert_gradients(lambda v: float(np.sum(G * forward(v)[0])), v, grads)
 
 

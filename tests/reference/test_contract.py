@@ -27,7 +27,7 @@ CONTRACT = {
     "gru_forward": "x, h0, params, reset_after=False",
     "gru_cell_backward": "dh_next, cache",
     "gru_backward": "dh, cache",
-    "birnn_forward": "x, params_f, params_b, cell='rnn'",
+    "birnn_forward": "x, params_fwd, params_bwd, cell='rnn'",
     "birnn_backward": "dh, cache",
     "deep_rnn_forward": "x, layers, cell='rnn'",
     "deep_rnn_backward": "dh_top, cache",

@@ -13,12 +13,12 @@ from autograder.reference.gru import (
 )
 from tests.reference.gradients import SHAPES, assert_gradients, random_params
 
-NAMES = ["Uz", "Wz", "bz", "Ur", "Wr", "br", "Uh", "Wh", "bh"]
+NAMES = ["Uu", "Wu", "bu", "Ur", "Wr", "br", "Uh", "Wh", "bh"]
 
 
 def gru_shapes(n_x, n_h, reset_after):
     shapes = {}
-    for g in "zrh":
+    for g in "urh":
         shapes |= {"U" + g: (n_h, n_x), "W" + g: (n_h, n_h), "b" + g: (n_h, 1)}
     return shapes | ({"bhh": (n_h, 1)} if reset_after else {})
 
@@ -42,14 +42,14 @@ def test_sigmoid_values_stability_and_dtype():
 
 
 def test_gru_cell_forward_worked_example():
-    # all weights and gate biases zero: z = r = 0.5, h_tilde = tanh(bh) = tanh(1),
+    # all weights and gate biases zero: u = r = 0.5, h_tilde = tanh(bh) = tanh(1),
     # h_next = 0.5 * tanh(1) + 0.5 * h_prev = 0.5 * 0.7615941559557649 + 0.5 * 0.2
     params = zero_params(2, 1) | {"bh": np.array([[1.0]])}
     h_next, cache = gru_cell_forward(np.array([[3.0], [-4.0]]), np.array([[0.2]]), params)
     np.testing.assert_allclose(h_next, [[0.4807970779778824]], rtol=1e-15)
-    assert cache["z"][0, 0] == 0.5 and cache["r"][0, 0] == 0.5
+    assert cache["u"][0, 0] == 0.5 and cache["r"][0, 0] == 0.5
     np.testing.assert_allclose(cache["h_tilde"], [[0.7615941559557649]], rtol=1e-15)
-    assert set(cache) == {"x_t", "h_prev", "z", "r", "h_tilde", "h_next", "params", "reset_after"}
+    assert set(cache) == {"x_t", "h_prev", "u", "r", "h_tilde", "h_next", "params", "reset_after"}
 
 
 def test_gru_cell_forward_reset_after_worked_example():
@@ -67,7 +67,7 @@ def test_gru_cell_forward_reset_after_worked_example():
 
 
 def test_gru_update_gate_closed_copies_the_state():
-    params = zero_params(2, 3) | {"bz": np.full((3, 1), -50.0)}  # z = sigma(-50) ~ 2e-22
+    params = zero_params(2, 3) | {"bu": np.full((3, 1), -50.0)}  # u = sigma(-50) ~ 2e-22
     h_prev = np.array([[0.3], [-0.7], [0.9]])
     h_next, _ = gru_cell_forward(np.ones((2, 1)), h_prev, params)
     np.testing.assert_allclose(h_next, h_prev, rtol=1e-15)
@@ -83,18 +83,18 @@ def test_gru_forward_equals_repeated_cell(reset_after):
     for t in range(5):
         h_t, step = gru_cell_forward(x[:, :, t], h_t, p, reset_after=reset_after)
         np.testing.assert_array_equal(h[:, :, t], h_t)
-        for k in ["z", "r", "h_tilde"] + (["a_hh"] if reset_after else []):
+        for k in ["u", "r", "h_tilde"] + (["a_hh"] if reset_after else []):
             np.testing.assert_array_equal(cache[k][:, :, t], step[k])
     extra = {"a_hh"} if reset_after else set()
     assert h.shape == (4, 2, 5)
-    assert set(cache) == {"x", "h0", "z", "r", "h_tilde", "h", "params", "reset_after"} | extra
+    assert set(cache) == {"x", "h0", "u", "r", "h_tilde", "h", "params", "reset_after"} | extra
 
 
 @pytest.mark.parametrize("reset_after", [False, True])
 def test_gru_keeps_float32(reset_after):
     p = init_gru_params(3, 4, rng=np.random.default_rng(0), dtype=np.float32, reset_after=reset_after)
     h, cache = gru_forward(np.ones((3, 2, 5), np.float32), np.zeros((4, 2), np.float32), p, reset_after)
-    assert h.dtype == np.float32 and all(cache[k].dtype == np.float32 for k in ("z", "r", "h_tilde"))
+    assert h.dtype == np.float32 and all(cache[k].dtype == np.float32 for k in ("u", "r", "h_tilde"))
     grads = gru_backward(np.ones((4, 2, 5), np.float32), cache)
     assert {g.dtype for g in grads.values()} == {np.dtype(np.float32)}
 
@@ -184,8 +184,8 @@ def test_gru_cell_forward_rejects_mismatched_shapes_and_stray_bhh():
 def test_init_gru_params():
     p = init_gru_params(3, 5, rng=np.random.default_rng(0))
     assert {k: v.shape for k, v in p.items()} == gru_shapes(3, 5, False)
-    for g in "zrh":
+    for g in "urh":
         np.testing.assert_allclose(p["W" + g] @ p["W" + g].T, np.eye(5), atol=1e-12)
         assert not p["b" + g].any()
     q = init_gru_params(3, 5, reset_after=True, dtype=np.float32)
-    assert set(q) == set(p) | {"bhh"} and not q["bhh"].any() and q["Uz"].dtype == np.float32
+    assert set(q) == set(p) | {"bhh"} and not q["bhh"].any() and q["Uu"].dtype == np.float32

@@ -93,13 +93,13 @@ def test_output_layer_and_loss_backward(n_x, n_h, m, T):
     """Output layer and masked cross-entropy together: the chain the book derives."""
     rng = np.random.default_rng(7 + n_h + T)
     n_y = n_x + 1
-    v = random_params(rng, {"V": (n_y, n_h), "c": (n_y, 1)}) | {"h": rng.standard_normal((n_h, m, T))}
+    v = random_params(rng, {"V": (n_y, n_h), "by": (n_y, 1)}) | {"h": rng.standard_normal((n_h, m, T))}
     y = rng.integers(0, n_y, size=(m, T))
     mask = (rng.random((m, T)) < 0.7).astype(float)
     mask[0, 0] = 1.0
 
     def forward(v):
-        z, cache = output_forward(v["h"], split(v, "Vc"))
+        z, cache = output_forward(v["h"], {k: v[k] for k in ("V", "by")})
         return (*softmax_cross_entropy(z, y, mask), cache)
 
     _, dz, cache = forward(v)
@@ -137,5 +137,5 @@ def test_softmax_cross_entropy_rejects_bad_targets(y, mask, message):
 def test_init_rnn_params_shapes_and_orthogonal_W():
     p = init_rnn_params(3, 5, 7, rng=np.random.default_rng(0))
     assert {k: v.shape for k, v in p.items()} == {
-        "U": (5, 3), "W": (5, 5), "b": (5, 1), "V": (7, 5), "c": (7, 1)}
+        "U": (5, 3), "W": (5, 5), "b": (5, 1), "V": (7, 5), "by": (7, 1)}
     np.testing.assert_allclose(p["W"] @ p["W"].T, np.eye(5), atol=1e-12)

@@ -16,12 +16,12 @@ from tests.reference.gradients import assert_gradients, random_params
 @pytest.mark.parametrize("n_x,n_h,n_y,m,T", [(3, 5, 4, 2, 6), (1, 1, 2, 1, 1), (8, 6, 10, 3, 8)])
 def test_many_to_one_gradients(n_x, n_h, n_y, m, T):
     rng = np.random.default_rng(T)
-    v = random_params(rng, {"U": (n_h, n_x), "W": (n_h, n_h), "b": (n_h, 1), "V": (n_y, n_h), "c": (n_y, 1)})
+    v = random_params(rng, {"U": (n_h, n_x), "W": (n_h, n_h), "b": (n_h, 1), "V": (n_y, n_h), "by": (n_y, 1)})
     v["x"] = rng.standard_normal((n_x, m, T))
     y = rng.integers(0, n_y, size=m)
 
     def forward(v):
-        z, cache = many_to_one_forward(v["x"], {k: v[k] for k in "UWbVc"})
+        z, cache = many_to_one_forward(v["x"], {k: v[k] for k in ("U", "W", "b", "V", "by")})
         assert z.shape == (n_y, m)
         return (*softmax_cross_entropy(z, y), cache)
 
@@ -34,7 +34,7 @@ def test_encoder_decoder_gradients(T_x, T_y, m):
     rng = np.random.default_rng(T_x * 10 + T_y)
     n_x, n_h, n_y = 3, 4, 5
     enc = random_params(rng, {"U": (n_h, n_x), "W": (n_h, n_h), "b": (n_h, 1)})
-    dec = random_params(rng, {"U": (n_h, n_y), "W": (n_h, n_h), "b": (n_h, 1), "V": (n_y, n_h), "c": (n_y, 1)})
+    dec = random_params(rng, {"U": (n_h, n_y), "W": (n_h, n_h), "b": (n_h, 1), "V": (n_y, n_h), "by": (n_y, 1)})
     x, y_in = rng.standard_normal((n_x, m, T_x)), rng.standard_normal((n_y, m, T_y))
     y = rng.integers(0, n_y, size=(m, T_y))
     v = {"x": x, "y_in": y_in} | {"enc_" + k: a for k, a in enc.items()} | {"dec_" + k: a for k, a in dec.items()}

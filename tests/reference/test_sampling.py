@@ -11,14 +11,14 @@ N = 4
 def cyclic_model():
     """An RNN whose next id is almost surely (k + 1) mod N after reading id k."""
     return {"U": 5.0 * np.eye(N), "W": np.zeros((N, N)), "b": np.zeros((N, 1)),
-            "V": 20.0 * np.roll(np.eye(N), 1, axis=0), "c": np.zeros((N, 1))}
+            "V": 20.0 * np.roll(np.eye(N), 1, axis=0), "by": np.zeros((N, 1))}
 
 
 def frequency_model(p):
     """Ignores its input: the next id is drawn from p at every step."""
     n_h = 2
     return {"U": np.zeros((n_h, len(p))), "W": np.zeros((n_h, n_h)), "b": np.zeros((n_h, 1)),
-            "V": np.zeros((len(p), n_h)), "c": np.log(np.asarray(p))[:, None]}
+            "V": np.zeros((len(p), n_h)), "by": np.log(np.asarray(p))[:, None]}
 
 
 def test_priming_sets_the_state():
@@ -50,7 +50,7 @@ def test_lstm_and_gru_models_sample():
     from autograder.reference.cells import init_params
     rng = np.random.default_rng(0)
     for cell in ("gru", "lstm"):
-        params = init_params(cell, N, 5, rng) | {"V": rng.standard_normal((N, 5)), "c": np.zeros((N, 1))}
+        params = init_params(cell, N, 5, rng) | {"V": rng.standard_normal((N, 5)), "by": np.zeros((N, 1))}
         out = sample(params, 8, np.random.default_rng(3), prime=[1, 2], cell=cell)
         assert out == sample(params, 8, np.random.default_rng(3), prime=[1, 2], cell=cell)
         assert len(out) == 8

@@ -116,7 +116,7 @@ def test_lstm_matches_torch(n_x, n_h, m, T):
 
 @pytest.mark.parametrize("n_x,n_h,m,T", CASES)
 def test_gru_reset_after_matches_torch(n_x, n_h, m, T):
-    rng, p, x, h0, _, G = setup("zrh", n_x, n_h, m, T, seed=n_x + 10 * T)
+    rng, p, x, h0, _, G = setup("urh", n_x, n_h, m, T, seed=n_x + 10 * T)
     p["bhh"] = 0.5 * rng.standard_normal((n_h, 1))
     h, cache = gru_forward(x, h0, p, reset_after=True)
     grads = gru_backward(G, cache)
@@ -154,7 +154,7 @@ def test_round_trips():
     rng = np.random.default_rng(5)
     cases = [(rnn_to_torch, rnn_from_torch, random_params(rng, shapes([""], 3, 4))),
              (lstm_to_torch, lstm_from_torch, random_params(rng, shapes("ifgo", 3, 4))),
-             (gru_to_torch, gru_from_torch, random_params(rng, shapes("zrh", 3, 4) | {"bhh": (4, 1)}))]
+             (gru_to_torch, gru_from_torch, random_params(rng, shapes("urh", 3, 4) | {"bhh": (4, 1)}))]
     for to_torch, from_torch, p in cases:
         for suffix in ("_l0", "_l1", "_l0_reverse"):
             state = to_torch(p, suffix)
@@ -165,12 +165,12 @@ def test_round_trips():
             for k in p:
                 np.testing.assert_array_equal(back[k], p[k], err_msg=k)
     # without bhh the GRU maps to bhh = 0
-    p = random_params(rng, shapes("zrh", 2, 3))
+    p = random_params(rng, shapes("urh", 2, 3))
     assert not gru_from_torch(gru_to_torch(p))["bhh"].any()
 
 
 def test_gru_to_torch_refuses_the_reset_before_form():
-    p = random_params(np.random.default_rng(0), shapes("zrh", 2, 3))
+    p = random_params(np.random.default_rng(0), shapes("urh", 2, 3))
     with pytest.raises(ValueError, match="reset-after"):
         gru_to_torch(p, reset_after=False)
 
@@ -180,8 +180,8 @@ def test_suffixes_load_a_stacked_bidirectional_lstm_and_a_stacked_gru():
     rng = np.random.default_rng(6)
     x, zero = rng.standard_normal((n_x, m, T)), np.zeros((n_h, m))
     # two-layer GRU: layer 1 reads layer 0's states
-    p0 = random_params(rng, shapes("zrh", n_x, n_h) | {"bhh": (n_h, 1)})
-    p1 = random_params(rng, shapes("zrh", n_h, n_h) | {"bhh": (n_h, 1)})
+    p0 = random_params(rng, shapes("urh", n_x, n_h) | {"bhh": (n_h, 1)})
+    p1 = random_params(rng, shapes("urh", n_h, n_h) | {"bhh": (n_h, 1)})
     gru = load(torch.nn.GRU(n_x, n_h, num_layers=2).double(),
                gru_to_torch(p0, "_l0") | gru_to_torch(p1, "_l1"))
     h0, _ = gru_forward(x, zero, p0, reset_after=True)
@@ -201,9 +201,9 @@ def test_suffixes_load_a_stacked_bidirectional_lstm_and_a_stacked_gru():
 
 def test_grads_to_torch_gives_both_added_biases_the_gradient():
     rng = np.random.default_rng(7)
-    grads = {"d" + k: v for k, v in random_params(rng, shapes("zrh", 2, 3) | {"bhh": (3, 1)}).items()}
+    grads = {"d" + k: v for k, v in random_params(rng, shapes("urh", 2, 3) | {"bhh": (3, 1)}).items()}
     state = grads_to_torch(grads | {"dx": np.zeros((2, 1, 1))}, "gru")
-    expected = np.concatenate([grads["dbr"], -grads["dbz"], grads["dbhh"]])[:, 0]
+    expected = np.concatenate([grads["dbr"], -grads["dbu"], grads["dbhh"]])[:, 0]
     np.testing.assert_array_equal(state["bias_hh_l0"], expected)
     with pytest.raises(ValueError, match="dbhh"):
         grads_to_torch({k: v for k, v in grads.items() if k != "dbhh"}, "gru")

@@ -58,7 +58,7 @@ def test_birnn_equals_torch_bidirectional(cell):
     h_torch, dx_torch, grads_torch = run_torch(module, x, dh)
     np.testing.assert_allclose(h, h_torch, **TOL)
     np.testing.assert_allclose(g["dx"], dx_torch, **TOL)
-    for grads, suffix in ((g["f"], "_l0"), (g["b"], "_l0_reverse")):
+    for grads, suffix in ((g["fwd"], "_l0"), (g["bwd"], "_l0_reverse")):
         for name, value in grads_to_torch(grads, cell, suffix).items():
             np.testing.assert_allclose(value, grads_torch[name], **TOL, err_msg=name)
 

@@ -509,7 +509,7 @@ def rnn_forward(x, h0, params):
           names=r"transpos|V\.T|V\^T|V ?ᵀ|\(n_y, n_h\)",
           source='''
 def output_forward(h, params):
-    V, c = params["V"], params["c"]
+    V, c = params["V"], params["by"]
     z = np.tensordot(V.T, h, axes=1) + c[:, :, None]
     return z, {"h": h, "params": params}
 '''),
@@ -524,20 +524,20 @@ def output_forward(h, params):
 '''),
     Entry(function="output_forward", name="out_bias_no_trailing_axis",
           bug="c (n_y, 1) added to (n_y, m, T) without a trailing axis: it broadcasts against (m, T)",
-          names=r"bias|trailing|c\[|\bNone\b|newaxis|\(n_y, ?1\)|shape of c|c (has|of) shape",
+          names=r"bias|trailing|c\[|\bNone\b|newaxis|\(n_y, ?1\)|shape of (c|by)|(c|by) (has|of) shape",
           source='''
 def output_forward(h, params):
     V = params["V"]
-    c = params["c"]
+    c = params["by"]
     z = np.tensordot(V, h, axes=1) + c
     return z, {"h": h, "params": params}
 '''),
     Entry(function="output_forward", name="out_bias_flat",
           bug="c flattened to (n_y,): it broadcasts along the time axis instead of the classes",
-          names=r"bias|ravel|flatten|\(n_y,\)|shape of c|c (has|of) shape",
+          names=r"bias|ravel|flatten|\(n_y,\)|shape of (c|by)|(c|by) (has|of) shape",
           source='''
 def output_forward(h, params):
-    V, c = params["V"], params["c"].flatten()
+    V, c = params["V"], params["by"].flatten()
     z = np.einsum("ij,jkl->ikl", V, h) + c
     return z, {"h": h, "params": params}
 '''),
@@ -546,7 +546,7 @@ def output_forward(h, params):
           names=r"softmax|probabilit|logit",
           source='''
 def output_forward(h, params):
-    V, c = params["V"], params["c"]
+    V, c = params["V"], params["by"]
     z = np.tensordot(V, h, axes=([1], [0])) + c[..., np.newaxis]
     y_hat = softmax(z)
     return y_hat, {"h": h, "params": params}
@@ -557,7 +557,7 @@ def output_forward(h, params):
           source='''
 def output_forward(h, params):
     h_last = h[:, :, -1]
-    z = params["V"] @ h_last + params["c"]
+    z = params["V"] @ h_last + params["by"]
     return z, {"h": h, "params": params}
 '''),
     Entry(function="output_forward", name="out_loop_overwrites",
@@ -565,7 +565,7 @@ def output_forward(h, params):
           names=_EVERY_STEP + r"|\(n_y, m, T\)|overwr",
           source='''
 def output_forward(h, params):
-    V, c = params["V"], params["c"]
+    V, c = params["V"], params["by"]
     T = h.shape[2]
     for t in range(T):
         z = np.dot(V, h[:, :, t]) + c
@@ -577,7 +577,7 @@ def output_forward(h, params):
           names=r"stack of|batch\w* (of )?matri|tensordot|einsum|last two axes|3.?d array|three.?dim",
           source='''
 def output_forward(h, params):
-    z = params["V"] @ h + params["c"][:, :, None]
+    z = params["V"] @ h + params["by"][:, :, None]
     return z, {"h": h, "params": params}
 '''),
     Entry(function="output_forward", name="out_axes_order",
@@ -586,16 +586,16 @@ def output_forward(h, params):
                 r"class(es)? (axis|last)",
           source='''
 def output_forward(h, params):
-    V, c = params["V"], params["c"]
+    V, c = params["V"], params["by"]
     z = np.tensordot(h, V, axes=([0], [1])) + c.ravel()
     return z, {"h": h, "params": params}
 '''),
     Entry(function="output_forward", name="out_loop_bias_per_example",
           bug="double loop over examples and steps adding c (n_y, 1) to a (n_y,) vector: (n_y, n_y) broadcast",
-          names=r"bias|\(n_y, ?1\)|shape of c|c (has|of) shape",
+          names=r"bias|\(n_y, ?1\)|shape of (c|by)|(c|by) (has|of) shape",
           source='''
 def output_forward(h, params):
-    V, c = params["V"], params["c"]
+    V, c = params["V"], params["by"]
     n_h, m, T = h.shape
     z = np.zeros((V.shape[0], m, T))
     for i in range(m):
@@ -604,12 +604,12 @@ def output_forward(h, params):
     return z, {"h": h, "params": params}
 '''),
     Entry(function="output_forward", name="out_params_mutated",
-          bug="params['c'] is reshaped inside the caller's dict (in place), so params changes after the call",
+          bug="params['by'] is reshaped inside the caller's dict (in place), so params changes after the call",
           names=r"in.?place|modif|mutat|overwr|chang\w* .*(params|input|argument|dict)",
           source='''
 def output_forward(h, params):
-    params["c"] = params["c"].reshape(-1, 1, 1)    # so it broadcasts over (m, T)
-    z = np.tensordot(params["V"], h, axes=1) + params["c"]
+    params["by"] = params["by"].reshape(-1, 1, 1)    # so it broadcasts over (m, T)
+    z = np.tensordot(params["V"], h, axes=1) + params["by"]
     return z, {"h": h, "params": params}
 '''),
     Entry(function="output_forward", name="out_cache_keys",
@@ -617,9 +617,9 @@ def output_forward(h, params):
           names=r"key|missing.{0,30}(\bh\b|params)|unexpected",
           source='''
 def output_forward(h, params):
-    V, c = params["V"], params["c"]
+    V, c = params["V"], params["by"]
     z = np.tensordot(V, h, axes=1) + c[:, :, None]
-    cache = {"z": z, "V": V, "c": c}
+    cache = {"z": z, "V": V, "by": c}
     return z, cache
 '''),
     Entry(function="output_forward", name="out_V_T_no_bias",
@@ -635,7 +635,7 @@ def output_forward(h, params):
           names=r"softmax|probabilit|logit|" + _EVERY_STEP + r"|\(n_y, m, T\)",
           source='''
 def output_forward(h, params):
-    logits = params["V"] @ h[:, :, -1] + params["c"]
+    logits = params["V"] @ h[:, :, -1] + params["by"]
     probs = np.exp(logits - logits.max(axis=0)) / np.exp(logits - logits.max(axis=0)).sum(axis=0)
     return probs, {"h": h, "params": params}
 '''),

@@ -690,11 +690,11 @@ def output_backward(dz, cache):
     h, V = cache["h"], cache["params"]["V"]
     dh = np.tensordot(V.T, dz, axes=1)
     dV = dz[:, :, 0] @ h[:, :, 0].T
-    dc = dz.sum(axis=(1, 2)).reshape(-1, 1)
-    return {"dh": dh, "dV": dV, "dc": dc}
+    dby = dz.sum(axis=(1, 2)).reshape(-1, 1)
+    return {"dh": dh, "dV": dV, "dby": dby}
 '''),
     Entry(function="output_backward", name="out_dc_not_summed_over_time",
-          bug="dc sums dz over the batch only, giving (n_y, T) instead of (n_y, 1)",
+          bug="dby sums dz over the batch only, giving (n_y, T) instead of (n_y, 1)",
           names=r"(sum\w*|add\w*) over (the batch and )?(time|(all )?(the )?steps)|\(n_y, ?1\)|shape",
           source='''
 def output_backward(dz, cache):
@@ -702,11 +702,11 @@ def output_backward(dz, cache):
     return {
         "dh": np.einsum("yh,ymt->hmt", V, dz),
         "dV": np.einsum("ymt,hmt->yh", dz, h),
-        "dc": np.sum(dz, axis=1),
+        "dby": np.sum(dz, axis=1),
     }
 '''),
     Entry(function="output_backward", name="out_dc_lost_axis",
-          bug="dc = dz.sum(axis=(1, 2)) has shape (n_y,) instead of (n_y, 1)",
+          bug="dby = dz.sum(axis=(1, 2)) has shape (n_y,) instead of (n_y, 1)",
           names=r"shape|\(n_y, ?1\)|keepdims|column",
           source='''
 def output_backward(dz, cache):
@@ -714,8 +714,8 @@ def output_backward(dz, cache):
     V = cache["params"]["V"]
     dh = np.tensordot(V.T, dz, axes=1)
     dV = np.tensordot(dz, h, axes=([1, 2], [1, 2]))
-    dc = dz.sum(axis=(1, 2))
-    return {"dh": dh, "dV": dV, "dc": dc}
+    dby = dz.sum(axis=(1, 2))
+    return {"dh": dh, "dV": dV, "dby": dby}
 '''),
     Entry(function="output_backward", name="out_V_not_transposed",
           bug="dh = V dz instead of V^T dz at each step",
@@ -726,15 +726,15 @@ def output_backward(dz, cache):
     T = h.shape[2]
     dh = np.zeros(h.shape)
     dV = np.zeros(V.shape)
-    dc = np.zeros((V.shape[0], 1))
+    dby = np.zeros((V.shape[0], 1))
     for t in range(T):
         dh[:, :, t] = V @ dz[:, :, t]
         dV += dz[:, :, t] @ h[:, :, t].T
-        dc += dz[:, :, t].sum(axis=1, keepdims=True)
-    return {"dh": dh, "dV": dV, "dc": dc}
+        dby += dz[:, :, t].sum(axis=1, keepdims=True)
+    return {"dh": dh, "dV": dV, "dby": dby}
 '''),
     Entry(function="output_backward", name="out_means_instead_of_sums",
-          bug="dV and dc are averaged over the batch and time instead of summed",
+          bug="dV and dby are averaged over the batch and time instead of summed",
           names=r"mean|average|sum(med)? over|divid|not (be )?(averaged|divided)",
           source='''
 def output_backward(dz, cache):
@@ -742,8 +742,8 @@ def output_backward(dz, cache):
     n_y, m, T = dz.shape
     dh = np.tensordot(V.T, dz, axes=1)
     dV = np.tensordot(dz, h, axes=([1, 2], [1, 2])) / (m * T)
-    dc = dz.mean(axis=(1, 2))[:, None]
-    return {"dh": dh, "dV": dV, "dc": dc}
+    dby = dz.mean(axis=(1, 2))[:, None]
+    return {"dh": dh, "dV": dV, "dby": dby}
 '''),
     Entry(function="output_backward", name="out_dV_transposed",
           bug="dV = sum h dz^T, of shape (n_h, n_y): transposed",
@@ -753,8 +753,8 @@ def output_backward(dz, cache):
     h, V = cache["h"], cache["params"]["V"]
     dh = np.tensordot(V.T, dz, axes=1)
     dV = np.tensordot(h, dz, axes=([1, 2], [1, 2]))
-    dc = np.sum(dz, axis=(1, 2), keepdims=True)[:, :, 0]
-    return {"dh": dh, "dV": dV, "dc": dc}
+    dby = np.sum(dz, axis=(1, 2), keepdims=True)[:, :, 0]
+    return {"dh": dh, "dV": dV, "dby": dby}
 '''),
     Entry(function="output_backward", name="out_dV_product_of_sums",
           bug="dV = (dz summed over time)(h summed over time)^T: a product of sums, not a sum of per-step products",
@@ -765,8 +765,8 @@ def output_backward(dz, cache):
     dh = np.einsum("yh,ymt->hmt", V, dz)
     # sum over time first, then one matrix product sums over the batch
     dV = dz.sum(axis=2) @ h.sum(axis=2).T
-    dc = dz.sum(axis=2).sum(axis=1, keepdims=True)
-    return {"dh": dh, "dV": dV, "dc": dc}
+    dby = dz.sum(axis=2).sum(axis=1, keepdims=True)
+    return {"dh": dh, "dV": dV, "dby": dby}
 '''),
     Entry(function="output_backward", name="out_dh_zeros_like_dz",
           bug="dh is allocated with np.zeros_like(dz), shape (n_y, m, T) instead of the shape of h",
@@ -774,18 +774,18 @@ def output_backward(dz, cache):
           source='''
 def output_backward(dz, cache):
     h = cache["h"]
-    V, c = cache["params"]["V"], cache["params"]["c"]
+    V, c = cache["params"]["V"], cache["params"]["by"]
     dh = np.zeros_like(dz)
     dV = np.zeros_like(V)
-    dc = np.zeros_like(c)
+    dby = np.zeros_like(c)
     for t in range(dz.shape[2]):
         dh[:, :, t] = V.T.dot(dz[:, :, t])
         dV += dz[:, :, t].dot(h[:, :, t].T)
-        dc += dz[:, :, t].sum(axis=1, keepdims=True)
-    return {"dh": dh, "dV": dV, "dc": dc}
+        dby += dz[:, :, t].sum(axis=1, keepdims=True)
+    return {"dh": dh, "dV": dV, "dby": dby}
 '''),
     Entry(function="output_backward", name="out_dc_squeeze_breaks_m1",
-          bug="dc squeezes the summed time axis before summing the batch: with m = 1 the batch axis is squeezed too",
+          bug="dby squeezes the summed time axis before summing the batch: with m = 1 the batch axis is squeezed too",
           names=r"batch of (one|1)|one example|single example|squeez|(axis|axes) of (length|size) (one|1)",
           source='''
 def output_backward(dz, cache):
@@ -793,11 +793,11 @@ def output_backward(dz, cache):
     dh = np.tensordot(V.T, dz, axes=(1, 0))
     dV = np.tensordot(dz, h, axes=([1, 2], [1, 2]))
     dz_time = np.squeeze(dz.sum(axis=2, keepdims=True))      # (n_y, m)
-    dc = dz_time.sum(axis=1, keepdims=True)
-    return {"dh": dh, "dV": dV, "dc": dc}
+    dby = dz_time.sum(axis=1, keepdims=True)
+    return {"dh": dh, "dV": dV, "dby": dby}
 '''),
     Entry(function="output_backward", name="out_last_step_dc_flat",
-          bug="two bugs: dV from the last step only, and dc without its second axis",
+          bug="two bugs: dV from the last step only, and dby without its second axis",
           names=r"all (the )?steps|every step|(sum(med)?|add(ed)?) over (time|t|the steps)|only (the )?(last|one) step"
                 r"|shape|\(n_y, ?1\)|keepdims",
           source='''
@@ -805,19 +805,19 @@ def output_backward(dz, cache):
     h, V = cache["h"], cache["params"]["V"]
     dh = np.stack([V.T @ dz[:, :, t] for t in range(dz.shape[2])], axis=2)
     dV = dz[:, :, -1] @ h[:, :, -1].T
-    dc = np.sum(dz, axis=(1, 2))
-    return {"dh": dh, "dV": dV, "dc": dc}
+    dby = np.sum(dz, axis=(1, 2))
+    return {"dh": dh, "dV": dV, "dby": dby}
 '''),
     Entry(function="output_backward", name="out_V_untransposed_dc_mean",
-          bug="two bugs: dh = V dz (V not transposed, via einsum) and dc averaged over time",
+          bug="two bugs: dh = V dz (V not transposed, via einsum) and dby averaged over time",
           names=r"transpos|V\^?T|V\.T|mean|average|sum(med)? over|divid",
           source='''
 def output_backward(dz, cache):
     h, V = cache["h"], cache["params"]["V"]
     dh = np.einsum("hy,ymt->hmt", V, dz)
     dV = np.einsum("ymt,hmt->yh", dz, h)
-    dc = dz.sum(axis=1).mean(axis=1, keepdims=True)
-    return {"dh": dh, "dV": dV, "dc": dc}
+    dby = dz.sum(axis=1).mean(axis=1, keepdims=True)
+    return {"dh": dh, "dV": dV, "dby": dby}
 '''),
 
     # ------------------------------------------------------------------------------------------------------
@@ -1114,7 +1114,7 @@ def train_binary_addition(n_steps, seed):
         p["U"] -= lr * g["dU"]
         p["b"] -= lr * g["db"]
         p["V"] -= lr * g["dV"]
-        p["c"] -= lr * g["dc"]
+        p["by"] -= lr * g["dby"]
     return p
 '''),
     Entry(function="train_binary_addition", name="train_rebinds_loop_variable",

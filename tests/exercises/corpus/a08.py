@@ -4,16 +4,16 @@ from . import Entry
 ENTRIES = [
     # ------------------------------------------------------------------ gru_cell_forward
     Entry(function="gru_cell_forward", name="gru_update_flipped",
-          bug="h_next = z * h_prev + (1 - z) * h_tilde: z and 1 - z swapped in the interpolation (Cho's convention)",
-          names=r"z and 1 ?- ?z|1 ?- ?z and z|convention|invert"
-                r"|interpolat\w* (is )?(reversed|flipped|swapped|the wrong way)|z ?= ?1 writes|z ?= ?0 keeps"
+          bug="h_next = u * h_prev + (1 - u) * h_tilde: u and 1 - u swapped in the interpolation (Cho's convention)",
+          names=r"u and 1 ?- ?u|1 ?- ?u and u|convention|invert"
+                r"|interpolat\w* (is )?(reversed|flipped|swapped|the wrong way)|u ?= ?1 writes|u ?= ?0 keeps"
                 r"|(reversed|flipped|swapped) (roles|weights)",
           source='''
 def gru_cell_forward(x_t, h_prev, params, reset_after=False):
-    Uz, Ur, Uh = params["Uz"], params["Ur"], params["Uh"]
-    Wz, Wr, Wh = params["Wz"], params["Wr"], params["Wh"]
-    bz, br, bh = params["bz"], params["br"], params["bh"]
-    z = sigmoid(Uz @ x_t + Wz @ h_prev + bz)
+    Uu, Ur, Uh = params["Uu"], params["Ur"], params["Uh"]
+    Wu, Wr, Wh = params["Wu"], params["Wr"], params["Wh"]
+    bu, br, bh = params["bu"], params["br"], params["bh"]
+    u = sigmoid(Uu @ x_t + Wu @ h_prev + bu)
     r = sigmoid(Ur @ x_t + Wr @ h_prev + br)
     cache = {}
     if reset_after:
@@ -22,31 +22,31 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
         cache["a_hh"] = a_hh
     else:
         h_tilde = np.tanh(Uh @ x_t + Wh @ (r * h_prev) + bh)
-    # z keeps the memory, 1 - z lets the candidate in
-    h_next = z * h_prev + (1 - z) * h_tilde
-    cache.update(x_t=x_t, h_prev=h_prev, z=z, r=r, h_tilde=h_tilde, h_next=h_next,
+    # u keeps the memory, 1 - u lets the candidate in
+    h_next = u * h_prev + (1 - u) * h_tilde
+    cache.update(x_t=x_t, h_prev=h_prev, u=u, r=r, h_tilde=h_tilde, h_next=h_next,
                  params=params, reset_after=reset_after)
     return h_next, cache
 '''),
     Entry(function="gru_cell_forward", name="gru_gates_used_swapped",
-          bug="the two gates are used in each other's place: r interpolates the new state and z scales h_prev "
+          bug="the two gates are used in each other's place: r interpolates the new state and u scales h_prev "
               "in the candidate",
-          names=r"(z|update gate) and (r|reset gate) (are )?(swapped|exchanged|mixed|confused)"
+          names=r"(u|update gate) and (r|reset gate) (are )?(swapped|exchanged|mixed|confused)"
                 r"|(update|reset) and (update|reset) gates (are )?(swapped|exchanged|mixed|confused)"
                 r"|gates (are )?(swapped|exchanged|mixed up|confused)|swap\w* (the )?(two )?gates"
-                r"|\br (used )?(in place of|instead of) z\b|\bz (used )?(in place of|instead of) r\b",
+                r"|\br (used )?(in place of|instead of) u\b|\bu (used )?(in place of|instead of) r\b",
           source='''
 def gru_cell_forward(x_t, h_prev, params, reset_after=False):
     p = params
-    z = sigmoid(np.dot(p["Uz"], x_t) + np.dot(p["Wz"], h_prev) + p["bz"])   # update
+    u = sigmoid(np.dot(p["Uu"], x_t) + np.dot(p["Wu"], h_prev) + p["bu"])   # update
     r = sigmoid(np.dot(p["Ur"], x_t) + np.dot(p["Wr"], h_prev) + p["br"])   # reset
     if reset_after:
         a_hh = np.dot(p["Wh"], h_prev) + p.get("bhh", 0)
-        h_tilde = np.tanh(np.dot(p["Uh"], x_t) + p["bh"] + z * a_hh)
+        h_tilde = np.tanh(np.dot(p["Uh"], x_t) + p["bh"] + u * a_hh)
     else:
-        h_tilde = np.tanh(np.dot(p["Uh"], x_t) + np.dot(p["Wh"], z * h_prev) + p["bh"])
+        h_tilde = np.tanh(np.dot(p["Uh"], x_t) + np.dot(p["Wh"], u * h_prev) + p["bh"])
     h_next = r * h_tilde + (1 - r) * h_prev
-    cache = {"x_t": x_t, "h_prev": h_prev, "z": z, "r": r, "h_tilde": h_tilde, "h_next": h_next,
+    cache = {"x_t": x_t, "h_prev": h_prev, "u": u, "r": r, "h_tilde": h_tilde, "h_next": h_next,
              "params": params, "reset_after": reset_after}
     if reset_after:
         cache["a_hh"] = a_hh
@@ -59,14 +59,14 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
                 r"|resets? (before|after) (the product|W_?h)|scales h_prev first|order of (the )?reset",
           source='''
 def gru_cell_forward(x_t, h_prev, params, reset_after=False):
-    z = sigmoid(params["Uz"] @ x_t + params["Wz"] @ h_prev + params["bz"])
+    u = sigmoid(params["Uu"] @ x_t + params["Wu"] @ h_prev + params["bu"])
     r = sigmoid(params["Ur"] @ x_t + params["Wr"] @ h_prev + params["br"])
     # recurrent part of the candidate, bhh only exists in PyTorch's form
     bhh = params.get("bhh", 0.0) if reset_after else 0.0
     a_hh = params["Wh"] @ h_prev + bhh
     h_tilde = np.tanh(params["Uh"] @ x_t + params["bh"] + r * a_hh)
-    h_next = z * h_tilde + (1 - z) * h_prev
-    cache = dict(x_t=x_t, h_prev=h_prev, z=z, r=r, h_tilde=h_tilde, h_next=h_next, params=params,
+    h_next = u * h_tilde + (1 - u) * h_prev
+    cache = dict(x_t=x_t, h_prev=h_prev, u=u, r=r, h_tilde=h_tilde, h_next=h_next, params=params,
                  reset_after=reset_after)
     if reset_after:
         cache["a_hh"] = a_hh
@@ -79,12 +79,12 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
                 r"|resets? (before|after) (the product|W_?h)|scales h_prev first|order of (the )?reset",
           source='''
 def gru_cell_forward(x_t, h_prev, params, reset_after=False):
-    Uz, Wz, bz = params["Uz"], params["Wz"], params["bz"]
+    Uu, Wu, bu = params["Uu"], params["Wu"], params["bu"]
     Ur, Wr, br = params["Ur"], params["Wr"], params["br"]
     Uh, Wh, bh = params["Uh"], params["Wh"], params["bh"]
-    z = sigmoid(Uz @ x_t + Wz @ h_prev + bz)
+    u = sigmoid(Uu @ x_t + Wu @ h_prev + bu)
     r = sigmoid(Ur @ x_t + Wr @ h_prev + br)
-    cache = {"x_t": x_t, "h_prev": h_prev, "z": z, "r": r}
+    cache = {"x_t": x_t, "h_prev": h_prev, "u": u, "r": r}
     if reset_after:
         # PyTorch: the hidden part has its own bias
         a_hh = Wh @ (r * h_prev) + params.get("bhh", 0)
@@ -92,7 +92,7 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
         cache["a_hh"] = a_hh
     else:
         h_tilde = np.tanh(Uh @ x_t + Wh @ (r * h_prev) + bh)
-    h_next = z * h_tilde + (1 - z) * h_prev
+    h_next = u * h_tilde + (1 - u) * h_prev
     cache.update({"h_tilde": h_tilde, "h_next": h_next, "params": params, "reset_after": reset_after})
     return h_next, cache
 '''),
@@ -103,12 +103,12 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
           source='''
 def gru_cell_forward(x_t, h_prev, params, reset_after=False):
     P = params
-    # stack the three input products: rows z, r, h
-    U = np.vstack([P["Uz"], P["Ur"], P["Uh"]])
+    # stack the three input products: rows u, r, h
+    U = np.vstack([P["Uu"], P["Ur"], P["Uh"]])
     ux = U @ x_t
     n_h = h_prev.shape[0]
     ux_z, ux_r, ux_h = ux[:n_h], ux[n_h:2 * n_h], ux[2 * n_h:]
-    z = sigmoid(ux_z + P["Wz"] @ h_prev + P["bz"])
+    u = sigmoid(ux_z + P["Wu"] @ h_prev + P["bu"])
     r = np.tanh(ux_r + P["Wr"] @ h_prev + P["br"])
     cache = {}
     if reset_after:
@@ -117,8 +117,8 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
         cache["a_hh"] = a_hh
     else:
         h_tilde = np.tanh(ux_h + P["Wh"] @ (r * h_prev) + P["bh"])
-    h_next = z * h_tilde + (1 - z) * h_prev
-    cache.update(x_t=x_t, h_prev=h_prev, z=z, r=r, h_tilde=h_tilde, h_next=h_next, params=params,
+    h_next = u * h_tilde + (1 - u) * h_prev
+    cache.update(x_t=x_t, h_prev=h_prev, u=u, r=r, h_tilde=h_tilde, h_next=h_next, params=params,
                  reset_after=reset_after)
     return h_next, cache
 '''),
@@ -127,15 +127,15 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
           names=r"candidate.{0,40}(tanh|sigmoid)|(tanh|sigmoid).{0,40}candidate|h~.{0,20}(tanh|sigmoid)|\(-1, ?1\)",
           source='''
 def gru_cell_forward(x_t, h_prev, params, reset_after=False):
-    z = sigmoid(params["Uz"] @ x_t + params["Wz"] @ h_prev + params["bz"])
+    u = sigmoid(params["Uu"] @ x_t + params["Wu"] @ h_prev + params["bu"])
     r = sigmoid(params["Ur"] @ x_t + params["Wr"] @ h_prev + params["br"])
     if reset_after:
         a_hh = params["Wh"] @ h_prev + params.get("bhh", 0.0)
         h_tilde = sigmoid(params["Uh"] @ x_t + params["bh"] + r * a_hh)
     else:
         h_tilde = sigmoid(params["Uh"] @ x_t + params["Wh"] @ (r * h_prev) + params["bh"])
-    h_next = z * h_tilde + (1 - z) * h_prev
-    cache = {"x_t": x_t, "h_prev": h_prev, "z": z, "r": r, "h_tilde": h_tilde, "h_next": h_next,
+    h_next = u * h_tilde + (1 - u) * h_prev
+    cache = {"x_t": x_t, "h_prev": h_prev, "u": u, "r": r, "h_tilde": h_tilde, "h_next": h_next,
              "params": params, "reset_after": reset_after}
     if reset_after:
         cache["a_hh"] = a_hh
@@ -147,17 +147,17 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
                 r"|\bb_?h\b (is )?(missing|left out|forgotten)|candidate'?s? bias|bias (b_?h )?of the candidate",
           source='''
 def gru_cell_forward(x_t, h_prev, params, reset_after=False):
-    Uz, Ur, Uh = params["Uz"], params["Ur"], params["Uh"]
-    Wz, Wr, Wh = params["Wz"], params["Wr"], params["Wh"]
-    z = sigmoid(Uz @ x_t + Wz @ h_prev + params["bz"])
+    Uu, Ur, Uh = params["Uu"], params["Ur"], params["Uh"]
+    Wu, Wr, Wh = params["Wu"], params["Wr"], params["Wh"]
+    u = sigmoid(Uu @ x_t + Wu @ h_prev + params["bu"])
     r = sigmoid(Ur @ x_t + Wr @ h_prev + params["br"])
     if reset_after:
         a_hh = Wh @ h_prev + params.get("bhh", 0.0)
         h_tilde = np.tanh(Uh @ x_t + r * a_hh)
     else:
         h_tilde = np.tanh(Uh @ x_t + Wh @ (r * h_prev))
-    h_next = z * h_tilde + (1 - z) * h_prev
-    cache = {"x_t": x_t, "h_prev": h_prev, "z": z, "r": r, "h_tilde": h_tilde, "h_next": h_next,
+    h_next = u * h_tilde + (1 - u) * h_prev
+    cache = {"x_t": x_t, "h_prev": h_prev, "u": u, "r": r, "h_tilde": h_tilde, "h_next": h_next,
              "params": params, "reset_after": reset_after}
     if reset_after:
         cache["a_hh"] = a_hh
@@ -170,9 +170,9 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
                 r"|bias (of|in) the recurrent term",
           source='''
 def gru_cell_forward(x_t, h_prev, params, reset_after=False):
-    z = sigmoid(params["Uz"] @ x_t + params["Wz"] @ h_prev + params["bz"])
+    u = sigmoid(params["Uu"] @ x_t + params["Wu"] @ h_prev + params["bu"])
     r = sigmoid(params["Ur"] @ x_t + params["Wr"] @ h_prev + params["br"])
-    cache = {"x_t": x_t, "h_prev": h_prev, "z": z, "r": r}
+    cache = {"x_t": x_t, "h_prev": h_prev, "u": u, "r": r}
     if reset_after:
         a_hh = params["Wh"] @ h_prev
         b = params["bh"] + params.get("bhh", 0.0)    # both candidate biases together
@@ -180,7 +180,7 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
         cache["a_hh"] = a_hh
     else:
         h_tilde = np.tanh(params["Uh"] @ x_t + params["Wh"] @ (r * h_prev) + params["bh"])
-    h_next = z * h_tilde + (1 - z) * h_prev
+    h_next = u * h_tilde + (1 - u) * h_prev
     cache["h_tilde"] = h_tilde
     cache["h_next"] = h_next
     cache["params"] = params
@@ -188,12 +188,12 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
     return h_next, cache
 '''),
     Entry(function="gru_cell_forward", name="gru_recurrent_weights_transposed",
-          bug="every recurrent weight matrix is used transposed: Wz.T h_prev, Wr.T h_prev, Wh.T (...)",
+          bug="every recurrent weight matrix is used transposed: Wu.T h_prev, Wr.T h_prev, Wh.T (...)",
           names=r"transpos|orient|rows? and columns",
           source='''
 def gru_cell_forward(x_t, h_prev, params, reset_after=False):
     p = params
-    z = sigmoid(p["Uz"] @ x_t + p["Wz"].T @ h_prev + p["bz"])
+    u = sigmoid(p["Uu"] @ x_t + p["Wu"].T @ h_prev + p["bu"])
     r = sigmoid(p["Ur"] @ x_t + p["Wr"].T @ h_prev + p["br"])
     cache = {}
     if reset_after:
@@ -202,8 +202,8 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
         cache["a_hh"] = a_hh
     else:
         h_tilde = np.tanh(p["Uh"] @ x_t + p["Wh"].T @ (r * h_prev) + p["bh"])
-    h_next = z * h_tilde + (1 - z) * h_prev
-    cache.update({"x_t": x_t, "h_prev": h_prev, "z": z, "r": r, "h_tilde": h_tilde, "h_next": h_next,
+    h_next = u * h_tilde + (1 - u) * h_prev
+    cache.update({"x_t": x_t, "h_prev": h_prev, "u": u, "r": r, "h_tilde": h_tilde, "h_next": h_next,
                   "params": params, "reset_after": reset_after})
     return h_next, cache
 '''),
@@ -213,9 +213,9 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
                 r"|tanh (is )?(not )?applied",
           source='''
 def gru_cell_forward(x_t, h_prev, params, reset_after=False):
-    z = sigmoid(params["Uz"] @ x_t + params["Wz"] @ h_prev + params["bz"])
+    u = sigmoid(params["Uu"] @ x_t + params["Wu"] @ h_prev + params["bu"])
     r = sigmoid(params["Ur"] @ x_t + params["Wr"] @ h_prev + params["br"])
-    cache = {"x_t": x_t, "h_prev": h_prev, "z": z, "r": r, "params": params, "reset_after": reset_after}
+    cache = {"x_t": x_t, "h_prev": h_prev, "u": u, "r": r, "params": params, "reset_after": reset_after}
     if reset_after:
         a_hh = params["Wh"] @ h_prev + params.get("bhh", 0.0)
         cache["a_hh"] = a_hh
@@ -223,7 +223,7 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
     else:
         a_h = params["Uh"] @ x_t + params["Wh"] @ (r * h_prev) + params["bh"]
     cache["h_tilde"] = a_h          # keep the argument, the backward pass needs tanh'(a_h)
-    h_next = z * np.tanh(a_h) + (1 - z) * h_prev
+    h_next = u * np.tanh(a_h) + (1 - u) * h_prev
     cache["h_next"] = h_next
     return h_next, cache
 '''),
@@ -232,10 +232,10 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
           names=r"'bhh'|no bhh|without bhh|bhh (is )?(optional|absent|missing|not (there|present|given))|KeyError",
           source='''
 def gru_cell_forward(x_t, h_prev, params, reset_after=False):
-    Uz, Ur, Uh = params["Uz"], params["Ur"], params["Uh"]
-    Wz, Wr, Wh = params["Wz"], params["Wr"], params["Wh"]
-    bz, br, bh, bhh = params["bz"], params["br"], params["bh"], params["bhh"]
-    z = sigmoid(Uz @ x_t + Wz @ h_prev + bz)
+    Uu, Ur, Uh = params["Uu"], params["Ur"], params["Uh"]
+    Wu, Wr, Wh = params["Wu"], params["Wr"], params["Wh"]
+    bu, br, bh, bhh = params["bu"], params["br"], params["bh"], params["bhh"]
+    u = sigmoid(Uu @ x_t + Wu @ h_prev + bu)
     r = sigmoid(Ur @ x_t + Wr @ h_prev + br)
     cache = {}
     if reset_after:
@@ -244,8 +244,8 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
         cache["a_hh"] = a_hh
     else:
         h_tilde = np.tanh(Uh @ x_t + Wh @ (r * h_prev) + bh)
-    h_next = z * h_tilde + (1 - z) * h_prev
-    cache.update(x_t=x_t, h_prev=h_prev, z=z, r=r, h_tilde=h_tilde, h_next=h_next, params=params,
+    h_next = u * h_tilde + (1 - u) * h_prev
+    cache.update(x_t=x_t, h_prev=h_prev, u=u, r=r, h_tilde=h_tilde, h_next=h_next, params=params,
                  reset_after=reset_after)
     return h_next, cache
 '''),
@@ -255,7 +255,7 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
           names=r"matrix (product|multiplication)|np\.dot|element-?wise|\* instead of @|@ instead of \*",
           source='''
 def gru_cell_forward(x_t, h_prev, params, reset_after=False):
-    z = sigmoid(params["Uz"] @ x_t + params["Wz"] @ h_prev + params["bz"])
+    u = sigmoid(params["Uu"] @ x_t + params["Wu"] @ h_prev + params["bu"])
     r = sigmoid(params["Ur"] @ x_t + params["Wr"] @ h_prev + params["br"])
     cache = {}
     if reset_after:
@@ -264,52 +264,52 @@ def gru_cell_forward(x_t, h_prev, params, reset_after=False):
         cache["a_hh"] = a_hh
     else:
         h_tilde = np.tanh(params["Uh"] @ x_t + params["Wh"] * (r * h_prev) + params["bh"])
-    h_next = z * h_tilde + (1 - z) * h_prev
-    cache.update(x_t=x_t, h_prev=h_prev, z=z, r=r, h_tilde=h_tilde, h_next=h_next, params=params,
+    h_next = u * h_tilde + (1 - u) * h_prev
+    cache.update(x_t=x_t, h_prev=h_prev, u=u, r=r, h_tilde=h_tilde, h_next=h_next, params=params,
                  reset_after=reset_after)
     return h_next, cache
 '''),
     Entry(function="gru_cell_forward", name="gru_two_no_bz_no_flag",
-          bug="two bugs: the update gate has no bias bz, and the cache has no 'reset_after' key",
-          names=r"(missing|without|forg[eo]t\w*|no|lacks?|leaves? out)\W+(the )?(update gate'?s? )?(bias )?b_?z\b"
-                r"|\bb_?z\b (is )?(missing|left out|forgotten)|update gate'?s? bias|'?reset_after'? (key|entry)"
+          bug="two bugs: the update gate has no bias bu, and the cache has no 'reset_after' key",
+          names=r"(missing|without|forg[eo]t\w*|no|lacks?|leaves? out)\W+(the )?(update gate'?s? )?(bias )?b_?u\b"
+                r"|\bb_?u\b (is )?(missing|left out|forgotten)|update gate'?s? bias|'?reset_after'? (key|entry)"
                 r"|(no|missing) (entry|key) '?reset_after",
           source='''
 def gru_cell_forward(x_t, h_prev, params, reset_after=False):
-    z = sigmoid(params["Uz"] @ x_t + params["Wz"] @ h_prev)
+    u = sigmoid(params["Uu"] @ x_t + params["Wu"] @ h_prev)
     r = sigmoid(params["Ur"] @ x_t + params["Wr"] @ h_prev + params["br"])
-    cache = {"x_t": x_t, "h_prev": h_prev, "z": z, "r": r, "params": params}
+    cache = {"x_t": x_t, "h_prev": h_prev, "u": u, "r": r, "params": params}
     if reset_after:
         a_hh = params["Wh"] @ h_prev + params.get("bhh", 0.0)
         cache["a_hh"] = a_hh
         h_tilde = np.tanh(params["Uh"] @ x_t + params["bh"] + r * a_hh)
     else:
         h_tilde = np.tanh(params["Uh"] @ x_t + params["Wh"] @ (r * h_prev) + params["bh"])
-    h_next = z * h_tilde + (1 - z) * h_prev
+    h_next = u * h_tilde + (1 - u) * h_prev
     cache["h_tilde"], cache["h_next"] = h_tilde, h_next
     return h_next, cache
 '''),
     Entry(function="gru_cell_forward", name="gru_two_pytorch_branch",
-          bug="two bugs, reset-after form only (copied from PyTorch's docs): h_next = (1 - z) * h~ + z * h_prev, "
+          bug="two bugs, reset-after form only (copied from PyTorch's docs): h_next = (1 - u) * h~ + u * h_prev, "
               "and a_hh is not cached",
-          names=r"z and 1 ?- ?z|1 ?- ?z and z|convention|invert"
-                r"|interpolat\w* (is )?(reversed|flipped|swapped|the wrong way)|z ?= ?1 writes|z ?= ?0 keeps"
+          names=r"u and 1 ?- ?u|1 ?- ?u and u|convention|invert"
+                r"|interpolat\w* (is )?(reversed|flipped|swapped|the wrong way)|u ?= ?1 writes|u ?= ?0 keeps"
                 r"|(reversed|flipped|swapped) (roles|weights)|(no|missing|lacks?) (entry |key )?'?a_hh"
                 r"|a_hh'? (is )?(missing|not (cached|stored|stacked|kept))",
           source='''
 def gru_cell_forward(x_t, h_prev, params, reset_after=False):
     p = params
-    z = sigmoid(p["Uz"] @ x_t + p["Wz"] @ h_prev + p["bz"])
+    u = sigmoid(p["Uu"] @ x_t + p["Wu"] @ h_prev + p["bu"])
     r = sigmoid(p["Ur"] @ x_t + p["Wr"] @ h_prev + p["br"])
     if reset_after:
-        # as in torch.nn.GRU: n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h' = (1 - z) * n + z * h
+        # as in torch.nn.GRU: n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h' = (1 - u) * n + u * h
         n = np.tanh(p["Uh"] @ x_t + p["bh"] + r * (p["Wh"] @ h_prev + p.get("bhh", 0.0)))
-        h_next = (1 - z) * n + z * h_prev
+        h_next = (1 - u) * n + u * h_prev
         h_tilde = n
     else:
         h_tilde = np.tanh(p["Uh"] @ x_t + p["Wh"] @ (r * h_prev) + p["bh"])
-        h_next = z * h_tilde + (1 - z) * h_prev
-    cache = {"x_t": x_t, "h_prev": h_prev, "z": z, "r": r, "h_tilde": h_tilde, "h_next": h_next,
+        h_next = u * h_tilde + (1 - u) * h_prev
+    cache = {"x_t": x_t, "h_prev": h_prev, "u": u, "r": r, "h_tilde": h_tilde, "h_next": h_next,
              "params": params, "reset_after": reset_after}
     return h_next, cache
 '''),
@@ -325,19 +325,19 @@ def gru_forward(x, h0, params, reset_after=False):
     n_x, m, T = x.shape
     n_h = h0.shape[0]
     h = np.zeros((n_h, m, T))
-    z = np.zeros((n_h, m, T))
+    u = np.zeros((n_h, m, T))
     r = np.zeros((n_h, m, T))
     h_tilde = np.zeros((n_h, m, T))
     a_hh = np.zeros((n_h, m, T))
     for t in range(T):
         h_t, c = gru_cell_forward(x[:, :, t], h0, params, reset_after)
         h[:, :, t] = h_t
-        z[:, :, t] = c["z"]
+        u[:, :, t] = c["u"]
         r[:, :, t] = c["r"]
         h_tilde[:, :, t] = c["h_tilde"]
         if reset_after:
             a_hh[:, :, t] = c["a_hh"]
-    cache = {"x": x, "h0": h0, "z": z, "r": r, "h_tilde": h_tilde, "h": h, "params": params,
+    cache = {"x": x, "h0": h0, "u": u, "r": r, "h_tilde": h_tilde, "h": h, "params": params,
              "reset_after": reset_after}
     if reset_after:
         cache["a_hh"] = a_hh
@@ -350,8 +350,8 @@ def gru_forward(x, h0, params, reset_after=False):
           source='''
 def gru_forward(x, h0, params, reset_after=False):
     n_x, m, T = x.shape
-    n_h = params["Wz"].shape[0]
-    keys = ["z", "r", "h_tilde"]
+    n_h = params["Wu"].shape[0]
+    keys = ["u", "r", "h_tilde"]
     if reset_after:
         keys.append("a_hh")
     cache = {k: np.zeros((n_h, m, T)) for k in keys}
@@ -373,7 +373,7 @@ def gru_forward(x, h0, params, reset_after=False):
     n_h, m = h0.shape
     T = x.shape[2]
     h = np.zeros((n_h, m, T))
-    gates = {"z": [], "r": [], "h_tilde": [], "a_hh": []}
+    gates = {"u": [], "r": [], "h_tilde": [], "a_hh": []}
     h_prev = h0
     for t in range(T):
         h[:, :, t] = h_prev
@@ -388,7 +388,7 @@ def gru_forward(x, h0, params, reset_after=False):
     return h, cache
 '''),
     Entry(function="gru_forward", name="seq_two_last_step_only_no_a_hh",
-          bug="two bugs: the cache's z, r, h_tilde hold only the last step's (n_h, m) arrays, not stacked over time, "
+          bug="two bugs: the cache's u, r, h_tilde hold only the last step's (n_h, m) arrays, not stacked over time, "
               "and a_hh is not cached in the reset-after form",
           names=r"stack|over time|per step|each step's|every step's|only the last|last step only|time axis"
                 r"|\(n_h, ?m, ?T\)|(no|missing|lacks?) (entry |key )?'?a_hh"
@@ -402,7 +402,7 @@ def gru_forward(x, h0, params, reset_after=False):
         h_t, step_cache = gru_cell_forward(x[:, :, t], h_t, params, reset_after)
         h[:, :, t] = h_t
     cache = {"x": x, "h0": h0, "h": h, "params": params, "reset_after": reset_after,
-             "z": step_cache["z"], "r": step_cache["r"], "h_tilde": step_cache["h_tilde"]}
+             "u": step_cache["u"], "r": step_cache["r"], "h_tilde": step_cache["h_tilde"]}
     return h, cache
 '''),
     Entry(function="gru_forward", name="seq_no_a_hh",
@@ -412,12 +412,12 @@ def gru_forward(x, h0, params, reset_after=False):
 def gru_forward(x, h0, params, reset_after=False):
     n_x, m, T = x.shape
     n_h = h0.shape[0]
-    h, z, r, ht = (np.zeros((n_h, m, T)) for _ in range(4))
+    h, u, r, ht = (np.zeros((n_h, m, T)) for _ in range(4))
     h_prev = h0
     for t in range(T):
         h_prev, c = gru_cell_forward(x[:, :, t], h_prev, params, reset_after=reset_after)
-        h[:, :, t], z[:, :, t], r[:, :, t], ht[:, :, t] = h_prev, c["z"], c["r"], c["h_tilde"]
-    cache = {"x": x, "h0": h0, "z": z, "r": r, "h_tilde": ht, "h": h, "params": params,
+        h[:, :, t], u[:, :, t], r[:, :, t], ht[:, :, t] = h_prev, c["u"], c["r"], c["h_tilde"]
+    cache = {"x": x, "h0": h0, "u": u, "r": r, "h_tilde": ht, "h": h, "params": params,
              "reset_after": reset_after}
     return h, cache
 '''),
@@ -436,7 +436,7 @@ def gru_forward(x, h0, params, reset_after=False):
     for t in range(T):
         h_t, c = gru_cell_forward(x[:, :, t], h_t, params)
         h[:, :, t] = h_t
-        for k in ("z", "r", "h_tilde", "a_hh"):
+        for k in ("u", "r", "h_tilde", "a_hh"):
             if k in c:
                 stacked.setdefault(k, np.zeros((n_h, m, T)))[:, :, t] = c[k]
     cache = {"x": x, "h0": h0, "h": h, "params": params, "reset_after": reset_after, **stacked}
@@ -451,7 +451,7 @@ def gru_forward(x, h0, params, reset_after=False):
     n_x, m, T = x.shape
     n_h = h0.shape[0]
     h = np.zeros((n_h, m, T))
-    names = ["z", "r", "h_tilde"] + (["a_hh"] if reset_after else [])
+    names = ["u", "r", "h_tilde"] + (["a_hh"] if reset_after else [])
     stored = {k: np.zeros((n_h, m, T)) for k in names}
     h_t = h0
     for t in range(T):
@@ -469,18 +469,18 @@ def gru_forward(x, h0, params, reset_after=False):
 def gru_forward(x, h0, params, reset_after=False):
     T = x.shape[2]
     h = np.zeros_like(x)
-    z, r, h_tilde = np.zeros_like(x), np.zeros_like(x), np.zeros_like(x)
+    u, r, h_tilde = np.zeros_like(x), np.zeros_like(x), np.zeros_like(x)
     a_hh = np.zeros_like(x)
     h_t = h0
     for t in range(T):
         h_t, c = gru_cell_forward(x[:, :, t], h_t, params, reset_after)
         h[:, :, t] = h_t
-        z[:, :, t] = c["z"]
+        u[:, :, t] = c["u"]
         r[:, :, t] = c["r"]
         h_tilde[:, :, t] = c["h_tilde"]
         if reset_after:
             a_hh[:, :, t] = c["a_hh"]
-    cache = {"x": x, "h0": h0, "z": z, "r": r, "h_tilde": h_tilde, "h": h, "params": params,
+    cache = {"x": x, "h0": h0, "u": u, "r": r, "h_tilde": h_tilde, "h": h, "params": params,
              "reset_after": reset_after}
     if reset_after:
         cache["a_hh"] = a_hh
@@ -494,7 +494,7 @@ def gru_forward(x, h0, params, reset_after=False):
 def gru_forward(x, h0, params, reset_after=False):
     n_h, m = h0.shape
     T = x.shape[2]
-    keys = ["z", "r", "h_tilde", "a_hh"] if reset_after else ["z", "r", "h_tilde"]
+    keys = ["u", "r", "h_tilde", "a_hh"] if reset_after else ["u", "r", "h_tilde"]
     cache = {key: np.zeros((n_h, m, T)) for key in keys}
     h = np.zeros((n_h, m, T))
     state = h0
@@ -531,7 +531,7 @@ def gru_forward(x, h0, params, reset_after=False):
     n_h = h0.shape[0]
     hs = np.zeros((n_h, m, T + 1))       # hs[:, :, 0] = h0, handy for the backward pass
     hs[:, :, 0] = h0
-    parts = {k: np.zeros((n_h, m, T)) for k in ("z", "r", "h_tilde")}
+    parts = {k: np.zeros((n_h, m, T)) for k in ("u", "r", "h_tilde")}
     if reset_after:
         parts["a_hh"] = np.zeros((n_h, m, T))
     for t in range(T):
@@ -552,16 +552,16 @@ def gru_forward(x, h0, params, reset_after=False):
     n_h, m = h0.shape
     T = x.shape[2]
     h = np.zeros((n_h, m, T))
-    z = np.zeros((n_h, m, T))
+    u = np.zeros((n_h, m, T))
     r = np.zeros((n_h, m, T))
     h_tilde = np.zeros((n_h, m, T))
     h_prev = h0
     for t in range(T):
         h_next, c = gru_cell_forward(x[:, :, t], h_prev, params, reset_after)
         h[:, :, t] = h_prev
-        z[:, :, t], r[:, :, t], h_tilde[:, :, t] = c["z"], c["r"], c["h_tilde"]
+        u[:, :, t], r[:, :, t], h_tilde[:, :, t] = c["u"], c["r"], c["h_tilde"]
         h_prev = h_next
-    return h, {"x": x, "h0": h0, "z": z, "r": r, "h_tilde": h_tilde, "h": h, "params": params,
+    return h, {"x": x, "h0": h0, "u": u, "r": r, "h_tilde": h_tilde, "h": h, "params": params,
                "reset_after": reset_after}
 '''),
     Entry(function="gru_forward", name="seq_two_h0_every_step_no_params",
@@ -572,11 +572,11 @@ def gru_forward(x, h0, params, reset_after=False):
           source='''
 def gru_forward(x, h0, params, reset_after=False):
     n_x, m, T = x.shape
-    out = {k: [] for k in ("h", "z", "r", "h_tilde", "a_hh")}
+    out = {k: [] for k in ("h", "u", "r", "h_tilde", "a_hh")}
     for t in range(T):
         h_t, c = gru_cell_forward(x[:, :, t], h0, params, reset_after)
         out["h"].append(h_t)
-        for k in ("z", "r", "h_tilde", "a_hh"):
+        for k in ("u", "r", "h_tilde", "a_hh"):
             if k in c:
                 out[k].append(c[k])
     cache = {k: np.stack(v, axis=-1) for k, v in out.items() if v}
@@ -588,16 +588,16 @@ def gru_forward(x, h0, params, reset_after=False):
 
     # ------------------------------------------------------------------ gru_cell_backward
     Entry(function="gru_cell_backward", name="bwd_no_sigmoid_derivative_z",
-          bug="da_z = dh * (h~ - h_prev): the update gate's sigmoid derivative z * (1 - z) is missing",
-          names=r"sigmoid'?s? derivative|derivative of the sigmoid|z ?\* ?\(1 ?- ?z\)|z ?\(1 ?- ?z\)|sigma'|σ'",
+          bug="da_u = dh * (h~ - h_prev): the update gate's sigmoid derivative u * (1 - u) is missing",
+          names=r"sigmoid'?s? derivative|derivative of the sigmoid|u ?\* ?\(1 ?- ?u\)|u ?\(1 ?- ?u\)|sigma'|σ'",
           source='''
 def gru_cell_backward(dh_next, cache):
     p = cache["params"]
     x_t, h_prev = cache["x_t"], cache["h_prev"]
-    z, r, h_tilde = cache["z"], cache["r"], cache["h_tilde"]
-    da_h = dh_next * z * (1 - h_tilde ** 2)
-    da_z = dh_next * (h_tilde - h_prev)
-    dh_prev = dh_next * (1 - z)
+    u, r, h_tilde = cache["u"], cache["r"], cache["h_tilde"]
+    da_h = dh_next * u * (1 - h_tilde ** 2)
+    da_u = dh_next * (h_tilde - h_prev)
+    dh_prev = dh_next * (1 - u)
     grads = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -612,26 +612,26 @@ def gru_cell_backward(dh_next, cache):
         dh_prev += ds * r
         grads["dWh"] = da_h @ (r * h_prev).T
     da_r = dr * r * (1 - r)
-    dh_prev += p["Wz"].T @ da_z + p["Wr"].T @ da_r
-    grads["dx_t"] = p["Uz"].T @ da_z + p["Ur"].T @ da_r + p["Uh"].T @ da_h
+    dh_prev += p["Wu"].T @ da_u + p["Wr"].T @ da_r
+    grads["dx_t"] = p["Uu"].T @ da_u + p["Ur"].T @ da_r + p["Uh"].T @ da_h
     grads["dh_prev"] = dh_prev
-    grads["dUz"], grads["dUr"], grads["dUh"] = da_z @ x_t.T, da_r @ x_t.T, da_h @ x_t.T
-    grads["dWz"], grads["dWr"] = da_z @ h_prev.T, da_r @ h_prev.T
-    grads["dbz"] = np.sum(da_z, axis=1, keepdims=True)
+    grads["dUu"], grads["dUr"], grads["dUh"] = da_u @ x_t.T, da_r @ x_t.T, da_h @ x_t.T
+    grads["dWu"], grads["dWr"] = da_u @ h_prev.T, da_r @ h_prev.T
+    grads["dbu"] = np.sum(da_u, axis=1, keepdims=True)
     grads["dbr"] = np.sum(da_r, axis=1, keepdims=True)
     grads["dbh"] = np.sum(da_h, axis=1, keepdims=True)
     return grads
 '''),
     Entry(function="gru_cell_backward", name="bwd_no_tanh_derivative",
-          bug="da_h = dh * z: the tanh derivative 1 - h~**2 is missing",
+          bug="da_h = dh * u: the tanh derivative 1 - h~**2 is missing",
           names=r"tanh'?s? derivative|derivative of (the )?tanh|1 ?- ?h_?(tilde|~) ?(\*\*|\^) ?2|tanh'",
           source='''
 def gru_cell_backward(dh_next, cache):
-    Uz, Ur, Uh = (cache["params"][k] for k in ("Uz", "Ur", "Uh"))
-    Wz, Wr, Wh = (cache["params"][k] for k in ("Wz", "Wr", "Wh"))
-    x, hp, z, r, ht = cache["x_t"], cache["h_prev"], cache["z"], cache["r"], cache["h_tilde"]
-    da_h = dh_next * z                        # through h~
-    da_z = dh_next * (ht - hp) * z * (1 - z)  # through z
+    Uu, Ur, Uh = (cache["params"][k] for k in ("Uu", "Ur", "Uh"))
+    Wu, Wr, Wh = (cache["params"][k] for k in ("Wu", "Wr", "Wh"))
+    x, hp, u, r, ht = cache["x_t"], cache["h_prev"], cache["u"], cache["r"], cache["h_tilde"]
+    da_h = dh_next * u                        # through h~
+    da_u = dh_next * (ht - hp) * u * (1 - u)  # through u
     out = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -646,24 +646,24 @@ def gru_cell_backward(dh_next, cache):
         dh_cand = ds * r
         out["dWh"] = da_h @ (r * hp).T
     da_r = dr * r * (1 - r)
-    out["dh_prev"] = dh_next * (1 - z) + dh_cand + Wz.T @ da_z + Wr.T @ da_r
-    out["dx_t"] = Uz.T @ da_z + Ur.T @ da_r + Uh.T @ da_h
-    out["dUz"], out["dUr"], out["dUh"] = da_z @ x.T, da_r @ x.T, da_h @ x.T
-    out["dWz"], out["dWr"] = da_z @ hp.T, da_r @ hp.T
-    out["dbz"] = da_z.sum(axis=1, keepdims=True)
+    out["dh_prev"] = dh_next * (1 - u) + dh_cand + Wu.T @ da_u + Wr.T @ da_r
+    out["dx_t"] = Uu.T @ da_u + Ur.T @ da_r + Uh.T @ da_h
+    out["dUu"], out["dUr"], out["dUh"] = da_u @ x.T, da_r @ x.T, da_h @ x.T
+    out["dWu"], out["dWr"] = da_u @ hp.T, da_r @ hp.T
+    out["dbu"] = da_u.sum(axis=1, keepdims=True)
     out["dbr"] = da_r.sum(axis=1, keepdims=True)
     out["dbh"] = da_h.sum(axis=1, keepdims=True)
     return out
 '''),
     Entry(function="gru_cell_backward", name="bwd_no_memory_path",
-          bug="dh_prev misses the direct (memory) path dh * (1 - z)",
-          names=r"memory path|direct (path|route|term)|dh(_next)? ?\* ?\(1 ?- ?z\)|shortcut|copy path",
+          bug="dh_prev misses the direct (memory) path dh * (1 - u)",
+          names=r"memory path|direct (path|route|term)|dh(_next)? ?\* ?\(1 ?- ?u\)|shortcut|copy path",
           source='''
 def gru_cell_backward(dh_next, cache):
     p = cache["params"]
-    x_t, h_prev, z, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "z", "r", "h_tilde"))
-    da_h = dh_next * z * (1 - h_tilde**2)
-    da_z = dh_next * (h_tilde - h_prev) * z * (1 - z)
+    x_t, h_prev, u, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "u", "r", "h_tilde"))
+    da_h = dh_next * u * (1 - h_tilde**2)
+    da_u = dh_next * (h_tilde - h_prev) * u * (1 - u)
     g = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -679,13 +679,13 @@ def gru_cell_backward(dh_next, cache):
         g["dWh"] = da_h @ (r * h_prev).T
     da_r = dr * r * (1 - r)
     # the two gates also read h_prev
-    dh_prev = dh_prev + p["Wz"].T @ da_z + p["Wr"].T @ da_r
+    dh_prev = dh_prev + p["Wu"].T @ da_u + p["Wr"].T @ da_r
     g["dh_prev"] = dh_prev
-    g["dx_t"] = p["Uz"].T @ da_z + p["Ur"].T @ da_r + p["Uh"].T @ da_h
-    for name, da in (("z", da_z), ("r", da_r), ("h", da_h)):
+    g["dx_t"] = p["Uu"].T @ da_u + p["Ur"].T @ da_r + p["Uh"].T @ da_h
+    for name, da in (("u", da_u), ("r", da_r), ("h", da_h)):
         g["dU" + name] = da @ x_t.T
         g["db" + name] = da.sum(axis=1, keepdims=True)
-    g["dWz"] = da_z @ h_prev.T
+    g["dWu"] = da_u @ h_prev.T
     g["dWr"] = da_r @ h_prev.T
     return g
 '''),
@@ -696,9 +696,9 @@ def gru_cell_backward(dh_next, cache):
 def gru_cell_backward(dh_next, cache):
     params = cache["params"]
     x_t, h_prev = cache["x_t"], cache["h_prev"]
-    z, r, h_tilde = cache["z"], cache["r"], cache["h_tilde"]
-    da_h = dh_next * z * (1 - h_tilde ** 2)
-    da_z = dh_next * (h_tilde - h_prev) * z * (1 - z)
+    u, r, h_tilde = cache["u"], cache["r"], cache["h_tilde"]
+    da_h = dh_next * u * (1 - h_tilde ** 2)
+    da_u = dh_next * (h_tilde - h_prev) * u * (1 - u)
     grads = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -714,14 +714,14 @@ def gru_cell_backward(dh_next, cache):
         grads["dWh"] = da_h @ (r * h_prev).T
     da_r = dr * r * (1 - r)
     # old state: kept part, candidate, update gate
-    grads["dh_prev"] = dh_next * (1 - z) + d_cand + params["Wz"].T @ da_z
-    grads["dx_t"] = params["Uz"].T @ da_z + params["Ur"].T @ da_r + params["Uh"].T @ da_h
-    grads["dUz"] = da_z @ x_t.T
+    grads["dh_prev"] = dh_next * (1 - u) + d_cand + params["Wu"].T @ da_u
+    grads["dx_t"] = params["Uu"].T @ da_u + params["Ur"].T @ da_r + params["Uh"].T @ da_h
+    grads["dUu"] = da_u @ x_t.T
     grads["dUr"] = da_r @ x_t.T
     grads["dUh"] = da_h @ x_t.T
-    grads["dWz"] = da_z @ h_prev.T
+    grads["dWu"] = da_u @ h_prev.T
     grads["dWr"] = da_r @ h_prev.T
-    grads["dbz"] = da_z.sum(axis=1, keepdims=True)
+    grads["dbu"] = da_u.sum(axis=1, keepdims=True)
     grads["dbr"] = da_r.sum(axis=1, keepdims=True)
     grads["dbh"] = da_h.sum(axis=1, keepdims=True)
     return grads
@@ -733,10 +733,10 @@ def gru_cell_backward(dh_next, cache):
           source='''
 def gru_cell_backward(dh_next, cache):
     p = cache["params"]
-    x_t, h_prev, z, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "z", "r", "h_tilde"))
-    da_h = dh_next * z * (1 - h_tilde**2)
-    da_z = dh_next * (h_tilde - h_prev) * z * (1 - z)
-    dh_prev = dh_next * (1 - z)
+    x_t, h_prev, u, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "u", "r", "h_tilde"))
+    da_h = dh_next * u * (1 - h_tilde**2)
+    da_u = dh_next * (h_tilde - h_prev) * u * (1 - u)
+    dh_prev = dh_next * (1 - u)
     grads = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -751,13 +751,13 @@ def gru_cell_backward(dh_next, cache):
         dh_prev = dh_prev + ds          # Wh^T da_h goes back to h_prev
         grads["dWh"] = da_h @ (r * h_prev).T
     da_r = dr * r * (1 - r)
-    dh_prev = dh_prev + p["Wz"].T @ da_z + p["Wr"].T @ da_r
-    grads["dx_t"] = p["Uz"].T @ da_z + p["Ur"].T @ da_r + p["Uh"].T @ da_h
+    dh_prev = dh_prev + p["Wu"].T @ da_u + p["Wr"].T @ da_r
+    grads["dx_t"] = p["Uu"].T @ da_u + p["Ur"].T @ da_r + p["Uh"].T @ da_h
     grads["dh_prev"] = dh_prev
-    for g, da in (("z", da_z), ("r", da_r), ("h", da_h)):
+    for g, da in (("u", da_u), ("r", da_r), ("h", da_h)):
         grads["dU" + g] = da @ x_t.T
         grads["db" + g] = da.sum(axis=1, keepdims=True)
-    grads["dWz"] = da_z @ h_prev.T
+    grads["dWu"] = da_u @ h_prev.T
     grads["dWr"] = da_r @ h_prev.T
     return grads
 '''),
@@ -768,11 +768,11 @@ def gru_cell_backward(dh_next, cache):
 def gru_cell_backward(dh_next, cache):
     params = cache["params"]
     x_t, h_prev = cache["x_t"], cache["h_prev"]
-    z, r, h_tilde = cache["z"], cache["r"], cache["h_tilde"]
-    d_htilde = dh_next * z
+    u, r, h_tilde = cache["u"], cache["r"], cache["h_tilde"]
+    d_htilde = dh_next * u
     da_h = d_htilde * (1 - h_tilde ** 2)
-    dz = dh_next * (h_tilde - h_prev)
-    da_z = dz * z * (1 - z)
+    du = dh_next * (h_tilde - h_prev)
+    da_u = du * u * (1 - u)
     grads = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -787,9 +787,9 @@ def gru_cell_backward(dh_next, cache):
         dh_cand = ds * r
         grads["dWh"] = da_h @ h_prev.T
     da_r = dr * r * (1 - r)
-    grads["dh_prev"] = dh_next * (1 - z) + dh_cand + params["Wz"].T @ da_z + params["Wr"].T @ da_r
-    grads["dx_t"] = params["Uz"].T @ da_z + params["Ur"].T @ da_r + params["Uh"].T @ da_h
-    grads["dUz"], grads["dWz"], grads["dbz"] = da_z @ x_t.T, da_z @ h_prev.T, da_z.sum(1, keepdims=True)
+    grads["dh_prev"] = dh_next * (1 - u) + dh_cand + params["Wu"].T @ da_u + params["Wr"].T @ da_r
+    grads["dx_t"] = params["Uu"].T @ da_u + params["Ur"].T @ da_r + params["Uh"].T @ da_h
+    grads["dUu"], grads["dWu"], grads["dbu"] = da_u @ x_t.T, da_u @ h_prev.T, da_u.sum(1, keepdims=True)
     grads["dUr"], grads["dWr"], grads["dbr"] = da_r @ x_t.T, da_r @ h_prev.T, da_r.sum(1, keepdims=True)
     grads["dUh"], grads["dbh"] = da_h @ x_t.T, da_h.sum(1, keepdims=True)
     return grads
@@ -801,10 +801,10 @@ def gru_cell_backward(dh_next, cache):
           source='''
 def gru_cell_backward(dh_next, cache):
     p = cache["params"]
-    x_t, h_prev, z, r, h_tilde = cache["x_t"], cache["h_prev"], cache["z"], cache["r"], cache["h_tilde"]
-    da_h = dh_next * z * (1 - h_tilde ** 2)
-    da_z = dh_next * (h_tilde - h_prev) * z * (1 - z)
-    dh_prev = dh_next * (1 - z)
+    x_t, h_prev, u, r, h_tilde = cache["x_t"], cache["h_prev"], cache["u"], cache["r"], cache["h_tilde"]
+    da_h = dh_next * u * (1 - h_tilde ** 2)
+    da_u = dh_next * (h_tilde - h_prev) * u * (1 - u)
+    dh_prev = dh_next * (1 - u)
     grads = {}
     if cache["reset_after"]:
         # a_hh enters the candidate's sum directly
@@ -820,12 +820,12 @@ def gru_cell_backward(dh_next, cache):
         dh_prev = dh_prev + ds * r
         grads["dWh"] = da_h @ (r * h_prev).T
     da_r = dr * r * (1 - r)
-    dh_prev = dh_prev + p["Wz"].T @ da_z + p["Wr"].T @ da_r
-    grads["dx_t"] = p["Uz"].T @ da_z + p["Ur"].T @ da_r + p["Uh"].T @ da_h
+    dh_prev = dh_prev + p["Wu"].T @ da_u + p["Wr"].T @ da_r
+    grads["dx_t"] = p["Uu"].T @ da_u + p["Ur"].T @ da_r + p["Uh"].T @ da_h
     grads["dh_prev"] = dh_prev
-    grads["dUz"], grads["dUr"], grads["dUh"] = da_z @ x_t.T, da_r @ x_t.T, da_h @ x_t.T
-    grads["dWz"], grads["dWr"] = da_z @ h_prev.T, da_r @ h_prev.T
-    grads["dbz"] = da_z.sum(axis=1, keepdims=True)
+    grads["dUu"], grads["dUr"], grads["dUh"] = da_u @ x_t.T, da_r @ x_t.T, da_h @ x_t.T
+    grads["dWu"], grads["dWr"] = da_u @ h_prev.T, da_r @ h_prev.T
+    grads["dbu"] = da_u.sum(axis=1, keepdims=True)
     grads["dbr"] = da_r.sum(axis=1, keepdims=True)
     grads["dbh"] = da_h.sum(axis=1, keepdims=True)
     return grads
@@ -838,10 +838,10 @@ def gru_cell_backward(dh_next, cache):
           source='''
 def gru_cell_backward(dh_next, cache):
     p = cache["params"]
-    x_t, h_prev, z, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "z", "r", "h_tilde"))
-    da_h = dh_next * z * (1 - h_tilde**2)
-    da_z = dh_next * (h_tilde - h_prev) * z * (1 - z)
-    dh_prev = dh_next * (1 - z)
+    x_t, h_prev, u, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "u", "r", "h_tilde"))
+    da_h = dh_next * u * (1 - h_tilde**2)
+    da_u = dh_next * (h_tilde - h_prev) * u * (1 - u)
+    dh_prev = dh_next * (1 - u)
     grads = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -856,13 +856,13 @@ def gru_cell_backward(dh_next, cache):
         dh_prev = dh_prev + ds * r
         grads["dWh"] = da_h @ (r * h_prev).T
     da_r = dr * r * (1 - r)
-    dh_prev = dh_prev + p["Wz"].T @ da_z + p["Wr"].T @ da_r
-    grads["dx_t"] = p["Uz"].T @ da_z + p["Ur"].T @ da_r + p["Uh"].T @ da_h
+    dh_prev = dh_prev + p["Wu"].T @ da_u + p["Wr"].T @ da_r
+    grads["dx_t"] = p["Uu"].T @ da_u + p["Ur"].T @ da_r + p["Uh"].T @ da_h
     grads["dh_prev"] = dh_prev
-    for g, da in (("z", da_z), ("r", da_r), ("h", da_h)):
+    for g, da in (("u", da_u), ("r", da_r), ("h", da_h)):
         grads["dU" + g] = da @ x_t.T
         grads["db" + g] = da.sum(axis=1, keepdims=True)
-    grads["dWz"] = da_z @ h_prev.T
+    grads["dWu"] = da_u @ h_prev.T
     grads["dWr"] = da_r @ h_prev.T
     return grads
 '''),
@@ -872,10 +872,10 @@ def gru_cell_backward(dh_next, cache):
           source='''
 def gru_cell_backward(dh_next, cache):
     p = cache["params"]
-    x_t, h_prev, z, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "z", "r", "h_tilde"))
-    da_h = dh_next * z * (1 - h_tilde**2)
-    da_z = dh_next * (h_tilde - h_prev) * z * (1 - z)
-    dh_prev = dh_next * (1 - z)
+    x_t, h_prev, u, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "u", "r", "h_tilde"))
+    da_h = dh_next * u * (1 - h_tilde**2)
+    da_u = dh_next * (h_tilde - h_prev) * u * (1 - u)
+    dh_prev = dh_next * (1 - u)
     grads = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -890,27 +890,27 @@ def gru_cell_backward(dh_next, cache):
         dh_prev = dh_prev + ds * r
         grads["dWh"] = da_h @ (r * h_prev).T
     da_r = dr * r * (1 - r)
-    dh_prev = dh_prev + p["Wz"].T @ da_z + p["Wr"].T @ da_r
-    grads["dx_t"] = p["Uz"].T @ da_z + p["Ur"].T @ da_r + p["Uh"].T @ da_h
+    dh_prev = dh_prev + p["Wu"].T @ da_u + p["Wr"].T @ da_r
+    grads["dx_t"] = p["Uu"].T @ da_u + p["Ur"].T @ da_r + p["Uh"].T @ da_h
     grads["dh_prev"] = dh_prev
-    for g, da in (("z", da_z), ("r", da_r), ("h", da_h)):
+    for g, da in (("u", da_u), ("r", da_r), ("h", da_h)):
         grads["dU" + g] = da @ x_t.T
         grads["db" + g] = np.mean(da, axis=1, keepdims=True)    # average over the examples
-    grads["dWz"] = da_z @ h_prev.T
+    grads["dWu"] = da_u @ h_prev.T
     grads["dWr"] = da_r @ h_prev.T
     return grads
 '''),
     Entry(function="gru_cell_backward", name="bwd_dW_transposed",
-          bug="the recurrent weight gradients are transposed: dWz = h_prev da_z^T, dWr = h_prev da_r^T, "
+          bug="the recurrent weight gradients are transposed: dWu = h_prev da_u^T, dWr = h_prev da_r^T, "
               "dWh = s da_h^T (or h_prev da_hh^T)",
           names=r"transpos|orient|outer product.{0,30}order",
           source='''
 def gru_cell_backward(dh_next, cache):
     p = cache["params"]
-    x_t, h_prev, z, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "z", "r", "h_tilde"))
-    da_h = dh_next * z * (1 - h_tilde**2)
-    da_z = dh_next * (h_tilde - h_prev) * z * (1 - z)
-    dh_prev = dh_next * (1 - z)
+    x_t, h_prev, u, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "u", "r", "h_tilde"))
+    da_h = dh_next * u * (1 - h_tilde**2)
+    da_u = dh_next * (h_tilde - h_prev) * u * (1 - u)
+    dh_prev = dh_next * (1 - u)
     grads = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -925,31 +925,31 @@ def gru_cell_backward(dh_next, cache):
         dh_prev = dh_prev + ds * r
         grads["dWh"] = np.dot(r * h_prev, da_h.T)
     da_r = dr * r * (1 - r)
-    dh_prev = dh_prev + np.dot(p["Wz"].T, da_z) + np.dot(p["Wr"].T, da_r)
-    grads["dx_t"] = np.dot(p["Uz"].T, da_z) + np.dot(p["Ur"].T, da_r) + np.dot(p["Uh"].T, da_h)
+    dh_prev = dh_prev + np.dot(p["Wu"].T, da_u) + np.dot(p["Wr"].T, da_r)
+    grads["dx_t"] = np.dot(p["Uu"].T, da_u) + np.dot(p["Ur"].T, da_r) + np.dot(p["Uh"].T, da_h)
     grads["dh_prev"] = dh_prev
-    grads["dUz"] = np.dot(da_z, x_t.T)
+    grads["dUu"] = np.dot(da_u, x_t.T)
     grads["dUr"] = np.dot(da_r, x_t.T)
     grads["dUh"] = np.dot(da_h, x_t.T)
-    grads["dWz"] = np.dot(h_prev, da_z.T)
+    grads["dWu"] = np.dot(h_prev, da_u.T)
     grads["dWr"] = np.dot(h_prev, da_r.T)
-    grads["dbz"] = np.sum(da_z, axis=1, keepdims=True)
+    grads["dbu"] = np.sum(da_u, axis=1, keepdims=True)
     grads["dbr"] = np.sum(da_r, axis=1, keepdims=True)
     grads["dbh"] = np.sum(da_h, axis=1, keepdims=True)
     return grads
 '''),
     Entry(function="gru_cell_backward", name="bwd_dh_next_changed_in_place",
-          bug="dh_prev = dh_next; dh_prev *= (1 - z) changes dh_next in place before da_h and da_z read it",
+          bug="dh_prev = dh_next; dh_prev *= (1 - u) changes dh_next in place before da_h and da_u read it",
           names=r"in.?place|alias|modifie|overwr|\bcopy\b|dh_next (is )?changed",
           source='''
 def gru_cell_backward(dh_next, cache):
     p = cache["params"]
-    x_t, h_prev, z, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "z", "r", "h_tilde"))
+    x_t, h_prev, u, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "u", "r", "h_tilde"))
     # start dh_prev with the memory path
     dh_prev = dh_next
-    dh_prev *= 1 - z
-    da_h = dh_next * z * (1 - h_tilde**2)
-    da_z = dh_next * (h_tilde - h_prev) * z * (1 - z)
+    dh_prev *= 1 - u
+    da_h = dh_next * u * (1 - h_tilde**2)
+    da_u = dh_next * (h_tilde - h_prev) * u * (1 - u)
     grads = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -964,28 +964,28 @@ def gru_cell_backward(dh_next, cache):
         dh_prev += ds * r
         grads["dWh"] = da_h @ (r * h_prev).T
     da_r = dr * r * (1 - r)
-    dh_prev += p["Wz"].T @ da_z + p["Wr"].T @ da_r
-    grads["dx_t"] = p["Uz"].T @ da_z + p["Ur"].T @ da_r + p["Uh"].T @ da_h
+    dh_prev += p["Wu"].T @ da_u + p["Wr"].T @ da_r
+    grads["dx_t"] = p["Uu"].T @ da_u + p["Ur"].T @ da_r + p["Uh"].T @ da_h
     grads["dh_prev"] = dh_prev
-    for g, da in (("z", da_z), ("r", da_r), ("h", da_h)):
+    for g, da in (("u", da_u), ("r", da_r), ("h", da_h)):
         grads["dU" + g] = da @ x_t.T
         grads["db" + g] = da.sum(axis=1, keepdims=True)
-    grads["dWz"] = da_z @ h_prev.T
+    grads["dWu"] = da_u @ h_prev.T
     grads["dWr"] = da_r @ h_prev.T
     return grads
 '''),
     Entry(function="gru_cell_backward", name="bwd_da_z_sign",
-          bug="da_z = dh * (h_prev - h~) * z * (1 - z): the sign of the update gate's gradient is flipped",
+          bug="da_u = dh * (h_prev - h~) * u * (1 - u): the sign of the update gate's gradient is flipped",
           names=r"\bsign\b|negat|opposite|h_prev ?- ?h(~|_tilde)|reversed difference|-1 times|times -1",
           source='''
 def gru_cell_backward(dh_next, cache):
     p = cache["params"]
     x_t, h_prev = cache["x_t"], cache["h_prev"]
-    z, r, h_tilde = cache["z"], cache["r"], cache["h_tilde"]
-    da_h = dh_next * z * (1 - h_tilde ** 2)
-    # dh/dz: z weighs the old state against the candidate
-    da_z = dh_next * (h_prev - h_tilde) * z * (1 - z)
-    dh_prev = dh_next * (1 - z)
+    u, r, h_tilde = cache["u"], cache["r"], cache["h_tilde"]
+    da_h = dh_next * u * (1 - h_tilde ** 2)
+    # dh/du: u weighs the old state against the candidate
+    da_u = dh_next * (h_prev - h_tilde) * u * (1 - u)
+    dh_prev = dh_next * (1 - u)
     grads = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -1000,12 +1000,12 @@ def gru_cell_backward(dh_next, cache):
         dh_prev = dh_prev + ds * r
         grads["dWh"] = da_h @ (r * h_prev).T
     da_r = dr * r * (1 - r)
-    dh_prev = dh_prev + p["Wz"].T @ da_z + p["Wr"].T @ da_r
-    grads["dx_t"] = p["Uz"].T @ da_z + p["Ur"].T @ da_r + p["Uh"].T @ da_h
+    dh_prev = dh_prev + p["Wu"].T @ da_u + p["Wr"].T @ da_r
+    grads["dx_t"] = p["Uu"].T @ da_u + p["Ur"].T @ da_r + p["Uh"].T @ da_h
     grads["dh_prev"] = dh_prev
-    grads["dUz"], grads["dUr"], grads["dUh"] = da_z @ x_t.T, da_r @ x_t.T, da_h @ x_t.T
-    grads["dWz"], grads["dWr"] = da_z @ h_prev.T, da_r @ h_prev.T
-    grads["dbz"], grads["dbr"], grads["dbh"] = (d.sum(axis=1, keepdims=True) for d in (da_z, da_r, da_h))
+    grads["dUu"], grads["dUr"], grads["dUh"] = da_u @ x_t.T, da_r @ x_t.T, da_h @ x_t.T
+    grads["dWu"], grads["dWr"] = da_u @ h_prev.T, da_r @ h_prev.T
+    grads["dbu"], grads["dbr"], grads["dbh"] = (d.sum(axis=1, keepdims=True) for d in (da_u, da_r, da_h))
     return grads
 '''),
     Entry(function="gru_cell_backward", name="bwd_two_dx_no_r_db_flat",
@@ -1016,10 +1016,10 @@ def gru_cell_backward(dh_next, cache):
           source='''
 def gru_cell_backward(dh_next, cache):
     p = cache["params"]
-    x_t, h_prev, z, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "z", "r", "h_tilde"))
-    da_h = dh_next * z * (1 - h_tilde**2)
-    da_z = dh_next * (h_tilde - h_prev) * z * (1 - z)
-    dh_prev = dh_next * (1 - z)
+    x_t, h_prev, u, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "u", "r", "h_tilde"))
+    da_h = dh_next * u * (1 - h_tilde**2)
+    da_u = dh_next * (h_tilde - h_prev) * u * (1 - u)
+    dh_prev = dh_next * (1 - u)
     grads = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -1034,13 +1034,13 @@ def gru_cell_backward(dh_next, cache):
         dh_prev = dh_prev + ds * r
         grads["dWh"] = da_h @ (r * h_prev).T
     da_r = dr * r * (1 - r)
-    dh_prev = dh_prev + p["Wz"].T @ da_z + p["Wr"].T @ da_r
-    grads["dx_t"] = p["Uz"].T @ da_z + p["Uh"].T @ da_h     # x feeds z and h~
+    dh_prev = dh_prev + p["Wu"].T @ da_u + p["Wr"].T @ da_r
+    grads["dx_t"] = p["Uu"].T @ da_u + p["Uh"].T @ da_h     # x feeds u and h~
     grads["dh_prev"] = dh_prev
-    for g, da in (("z", da_z), ("r", da_r), ("h", da_h)):
+    for g, da in (("u", da_u), ("r", da_r), ("h", da_h)):
         grads["dU" + g] = da @ x_t.T
         grads["db" + g] = np.sum(da, axis=1)
-    grads["dWz"] = da_z @ h_prev.T
+    grads["dWu"] = da_u @ h_prev.T
     grads["dWr"] = da_r @ h_prev.T
     return grads
 '''),
@@ -1054,9 +1054,9 @@ def gru_cell_backward(dh_next, cache):
 def gru_cell_backward(dh_next, cache):
     prm = cache["params"]
     x_t, h_prev = cache["x_t"], cache["h_prev"]
-    z, r, h_tilde = cache["z"], cache["r"], cache["h_tilde"]
-    da_h = dh_next * z * (1 - np.tanh(h_tilde) ** 2)
-    da_z = dh_next * (h_tilde - h_prev) * z * (1 - z)
+    u, r, h_tilde = cache["u"], cache["r"], cache["h_tilde"]
+    da_h = dh_next * u * (1 - np.tanh(h_tilde) ** 2)
+    da_u = dh_next * (h_tilde - h_prev) * u * (1 - u)
     if cache["reset_after"]:
         da_hh = da_h * r
         dr = da_h * cache["a_hh"]
@@ -1069,11 +1069,11 @@ def gru_cell_backward(dh_next, cache):
         dWh = da_h @ (r * h_prev).T
     da_r = dr * r * (1 - r)
     return {
-        "dx_t": prm["Uz"].T @ da_z + prm["Ur"].T @ da_r + prm["Uh"].T @ da_h,
-        "dh_prev": dh_next * (1 - z) + dh_c + prm["Wz"].T @ da_z + prm["Wr"].T @ da_r,
-        "dUz": da_z @ x_t.T, "dUr": da_r @ x_t.T, "dUh": da_h @ x_t.T,
-        "dWz": da_z @ h_prev.T, "dWr": da_r @ h_prev.T, "dWh": dWh,
-        "dbz": da_z.sum(axis=1, keepdims=True),
+        "dx_t": prm["Uu"].T @ da_u + prm["Ur"].T @ da_r + prm["Uh"].T @ da_h,
+        "dh_prev": dh_next * (1 - u) + dh_c + prm["Wu"].T @ da_u + prm["Wr"].T @ da_r,
+        "dUu": da_u @ x_t.T, "dUr": da_r @ x_t.T, "dUh": da_h @ x_t.T,
+        "dWu": da_u @ h_prev.T, "dWr": da_r @ h_prev.T, "dWh": dWh,
+        "dbu": da_u.sum(axis=1, keepdims=True),
         "dbr": da_r.sum(axis=1, keepdims=True),
         "dbh": da_h.sum(axis=1, keepdims=True),
     }
@@ -1094,7 +1094,7 @@ def gru_backward(dh, cache):
     for t in reversed(range(T)):
         step = {"x_t": x[:, :, t], "h_prev": h[:, :, t - 1] if t > 0 else h0, "params": params,
                 "reset_after": cache["reset_after"]}
-        for k in ("z", "r", "h_tilde", "a_hh"):
+        for k in ("u", "r", "h_tilde", "a_hh"):
             if k in cache:
                 step[k] = cache[k][:, :, t]
         g = gru_cell_backward(dh[:, :, t], step)
@@ -1118,7 +1118,7 @@ def gru_backward(dh, cache):
     dh_next = np.zeros_like(h0)
     for t in range(T - 1, -1, -1):
         h_prev = h0 if t == 0 else h[:, :, t - 1]
-        c = {"x_t": x[:, :, t], "h_prev": h_prev, "z": cache["z"][:, :, t], "r": cache["r"][:, :, t],
+        c = {"x_t": x[:, :, t], "h_prev": h_prev, "u": cache["u"][:, :, t], "r": cache["r"][:, :, t],
              "h_tilde": cache["h_tilde"][:, :, t], "params": cache["params"], "reset_after": cache["reset_after"]}
         if cache["reset_after"]:
             c["a_hh"] = cache["a_hh"][:, :, t]
@@ -1146,7 +1146,7 @@ def gru_backward(dh, cache):
     for t in reversed(range(T)):
         step = {"x_t": x[:, :, t], "h_prev": h[:, :, t - 1], "params": params,
                 "reset_after": cache["reset_after"]}
-        for k in ("z", "r", "h_tilde", "a_hh"):
+        for k in ("u", "r", "h_tilde", "a_hh"):
             if k in cache:
                 step[k] = cache[k][:, :, t]
         g = gru_cell_backward(dh[:, :, t] + d_carry, step)
@@ -1170,7 +1170,7 @@ def gru_backward(dh, cache):
     for t in range(T):
         step = {"x_t": x[:, :, t], "h_prev": h[:, :, t - 1] if t > 0 else h0, "params": params,
                 "reset_after": cache["reset_after"]}
-        for k in ("z", "r", "h_tilde", "a_hh"):
+        for k in ("u", "r", "h_tilde", "a_hh"):
             if k in cache:
                 step[k] = cache[k][:, :, t]
         g = gru_cell_backward(dh[:, :, t] + dh_prev, step)
@@ -1195,7 +1195,7 @@ def gru_backward(dh, cache):
     dh_next = np.zeros_like(h0)
     for t in range(T - 1, 0, -1):
         h_prev = h[:, :, t - 1] if t > 0 else h0
-        step = dict(x_t=x[:, :, t], h_prev=h_prev, z=cache["z"][:, :, t], r=cache["r"][:, :, t],
+        step = dict(x_t=x[:, :, t], h_prev=h_prev, u=cache["u"][:, :, t], r=cache["r"][:, :, t],
                     h_tilde=cache["h_tilde"][:, :, t], params=params, reset_after=ra)
         if ra:
             step["a_hh"] = cache["a_hh"][:, :, t]
@@ -1221,7 +1221,7 @@ def gru_backward(dh, cache):
         dh_t += dh_prev                     # gradient from the output and from step t + 1
         step = {"x_t": x[:, :, t], "h_prev": h[:, :, t - 1] if t > 0 else h0, "params": params,
                 "reset_after": cache["reset_after"]}
-        for k in ("z", "r", "h_tilde", "a_hh"):
+        for k in ("u", "r", "h_tilde", "a_hh"):
             if k in cache:
                 step[k] = cache[k][:, :, t]
         g = gru_cell_backward(dh_t, step)
@@ -1238,13 +1238,13 @@ def gru_backward(dh, cache):
 def gru_backward(dh, cache):
     x, h0, h = cache["x"], cache["h0"], cache["h"]
     n_x, m, T = x.shape
-    names = ["dUz", "dUr", "dUh", "dWz", "dWr", "dWh", "dbz", "dbr", "dbh"]
+    names = ["dUu", "dUr", "dUh", "dWu", "dWr", "dWh", "dbu", "dbr", "dbh"]
     total = {}
     dx = np.zeros((n_x, m, T))
     dh_prev = np.zeros_like(h0)
     for t in reversed(range(T)):
         c = {"x_t": x[:, :, t], "h_prev": h0 if t == 0 else h[:, :, t - 1],
-             "z": cache["z"][:, :, t], "r": cache["r"][:, :, t], "h_tilde": cache["h_tilde"][:, :, t],
+             "u": cache["u"][:, :, t], "r": cache["r"][:, :, t], "h_tilde": cache["h_tilde"][:, :, t],
              "params": cache["params"], "reset_after": cache["reset_after"]}
         if cache["reset_after"]:
             c["a_hh"] = cache["a_hh"][:, :, t]
@@ -1269,7 +1269,7 @@ def gru_backward(dh, cache):
     dh_prev = np.zeros_like(h0)
     for t in reversed(range(T)):
         step = {"x_t": x[:, :, t], "h_prev": h[:, :, t - 1] if t > 0 else h0, "params": params,
-                "reset_after": False, "z": cache["z"][:, :, t], "r": cache["r"][:, :, t],
+                "reset_after": False, "u": cache["u"][:, :, t], "r": cache["r"][:, :, t],
                 "h_tilde": cache["h_tilde"][:, :, t]}
         g = gru_cell_backward(dh[:, :, t] + dh_prev, step)
         dx[:, :, t] = g.pop("dx_t")
@@ -1291,7 +1291,7 @@ def gru_backward(dh, cache):
     dh_prev = np.zeros_like(h0)
     for t in reversed(range(T)):
         step = {"x_t": x[:, :, t], "h_prev": h[:, :, t - 1] if t > 0 else h0, "params": params,
-                "reset_after": cache["reset_after"], "z": cache["z"][:, :, t], "r": cache["r"][:, :, t],
+                "reset_after": cache["reset_after"], "u": cache["u"][:, :, t], "r": cache["r"][:, :, t],
                 "h_tilde": cache["h_tilde"][:, :, t]}
         if cache["reset_after"]:
             step["a_hh"] = cache["a_hh"]
@@ -1317,7 +1317,7 @@ def gru_backward(dh, cache):
     for t in range(T - 1, -1, -1):
         step = {"x_t": x[:, :, t], "h_prev": h[:, :, t - 1] if t > 0 else h0, "params": params,
                 "reset_after": cache["reset_after"]}
-        for k in ("z", "r", "h_tilde", "a_hh"):
+        for k in ("u", "r", "h_tilde", "a_hh"):
             if k in cache:
                 step[k] = cache[k][:, :, t]
         g = gru_cell_backward(dh_t, step)
@@ -1343,7 +1343,7 @@ def gru_backward(dh, cache):
     for t in reversed(range(T)):
         step = {"x_t": x[:, :, t], "h_prev": h[:, :, t - 1] if t > 0 else h0, "params": params,
                 "reset_after": cache["reset_after"]}
-        for k in ("z", "r", "h_tilde", "a_hh"):
+        for k in ("u", "r", "h_tilde", "a_hh"):
             if k in cache:
                 step[k] = cache[k][:, :, t]
         g = gru_cell_backward(dh_next, step)
@@ -1369,7 +1369,7 @@ def gru_backward(dh, cache):
         prev = h[:, :, t - 1] if t > 0 else h0
         step = {"x_t": x[:, :, t].squeeze(), "h_prev": prev.squeeze(), "params": params,
                 "reset_after": cache["reset_after"]}
-        for k in ("z", "r", "h_tilde", "a_hh"):
+        for k in ("u", "r", "h_tilde", "a_hh"):
             if k in cache:
                 step[k] = cache[k][:, :, t].squeeze()
         g = gru_cell_backward(dh[:, :, t].squeeze() + dh_prev, step)
@@ -1392,7 +1392,7 @@ def gru_backward(dh, cache):
     for t in range(T - 1, -1, -1):
         c = {"x_t": x[:, :, t], "h_prev": h[:, :, t - 1] if t else h0, "params": cache["params"],
              "reset_after": cache["reset_after"]}
-        for key in ("z", "r", "h_tilde", "a_hh"):
+        for key in ("u", "r", "h_tilde", "a_hh"):
             if key in cache:
                 c[key] = cache[key][:, :, t]
         step_grads = gru_cell_backward(dh[:, :, t], c)
@@ -1411,12 +1411,12 @@ def gru_backward(dh, cache):
 def gru_backward(dh, cache):
     x, h = cache["x"], cache["h"]
     T = x.shape[2]
-    keys = ("dUz", "dUr", "dUh", "dWz", "dWr", "dWh", "dbz", "dbr", "dbh")
+    keys = ("dUu", "dUr", "dUh", "dWu", "dWr", "dWh", "dbu", "dbr", "dbh")
     grads = {k: 0.0 for k in keys}
     dx = np.zeros_like(x)
     dh_next = np.zeros_like(cache["h0"])
     for t in reversed(range(T)):
-        step = {"x_t": x[:, :, t], "h_prev": h[:, :, t - 1], "z": cache["z"][:, :, t],
+        step = {"x_t": x[:, :, t], "h_prev": h[:, :, t - 1], "u": cache["u"][:, :, t],
                 "r": cache["r"][:, :, t], "h_tilde": cache["h_tilde"][:, :, t],
                 "params": cache["params"], "reset_after": cache["reset_after"]}
         if "a_hh" in cache:

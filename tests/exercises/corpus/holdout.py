@@ -137,7 +137,7 @@ ENTRIES = {
               bug="adds c (n_y, 1) directly to (n_y, m, T), so it broadcasts against the wrong axes",
               names=r"\bc\b|bias|broadcast|trailing axis|c\[:, ?:, ?None\]|new ?axis",
               source='''def output_forward(h, params):
-    V, c = params["V"], params["c"]
+    V, c = params["V"], params["by"]
     z = np.tensordot(V, h, axes=1) + c
     return z, {"h": h, "params": params}
 '''),
@@ -145,7 +145,7 @@ ENTRIES = {
               bug="applies the softmax: returns probabilities, not logits",
               names=r"softmax|probabilit|logit",
               source='''def output_forward(h, params):
-    V, c = params["V"], params["c"]
+    V, c = params["V"], params["by"]
     z = np.einsum("yh,hmt->ymt", V, h) + c[:, :, None]
     z = softmax(z)
     cache = {"h": h, "params": params}
@@ -155,7 +155,7 @@ ENTRIES = {
               bug="allocates z with np.zeros_like(h): n_h rows instead of n_y",
               names=r"zeros_like|shape of h\b|like h\b|n_y rows|number of (classes|outputs)|output size|allocat",
               source='''def output_forward(h, params):
-    V, c = params["V"], params["c"]
+    V, c = params["V"], params["by"]
     z = np.zeros_like(h)
     for t in range(h.shape[2]):
         z[:, :, t] = V @ h[:, :, t] + c
@@ -165,7 +165,7 @@ ENTRIES = {
               names=r"tanh|activation|already|squash",
               source='''def output_forward(h, params):
     a = np.tanh(h)
-    z = np.tensordot(params["V"], a, axes=1) + params["c"][:, :, None]
+    z = np.tensordot(params["V"], a, axes=1) + params["by"][:, :, None]
     return z, {"h": h, "params": params}
 '''),
     ],
@@ -318,19 +318,19 @@ ENTRIES = {
     h, V = cache["h"], cache["params"]["V"]
     dh = np.tensordot(V.T, dz, axes=1)
     dV = dz[:, :, -1] @ h[:, :, -1].T
-    dc = dz.sum(axis=(1, 2)).reshape(-1, 1)
-    return {"dh": dh, "dV": dV, "dc": dc}
+    dby = dz.sum(axis=(1, 2)).reshape(-1, 1)
+    return {"dh": dh, "dV": dV, "dby": dby}
 '''),
         Entry(function="output_backward", name="dc_per_example",
-              bug="dc sums dz over time only, leaving one column per example (n_y, m)",
+              bug="dby sums dz over time only, leaving one column per example (n_y, m)",
               names=r"\bdc\b|bias|\(n_y, ?1\)|sum over (the )?batch|examples",
               source='''def output_backward(dz, cache):
     V = cache["params"]["V"]
     h = cache["h"]
     dh = np.einsum("yh,ymt->hmt", V, dz)
     dV = np.einsum("ymt,hmt->yh", dz, h)
-    dc = np.sum(dz, axis=2)
-    return {"dh": dh, "dV": dV, "dc": dc}
+    dby = np.sum(dz, axis=2)
+    return {"dh": dh, "dV": dV, "dby": dby}
 '''),
         Entry(function="output_backward", name="dh_extra_tanh_derivative",
               bug="multiplies dh by the tanh derivative 1 - h**2, which belongs to rnn_backward",
@@ -339,11 +339,11 @@ ENTRIES = {
     h, V = cache["h"], cache["params"]["V"]
     dh = np.tensordot(V.T, dz, axes=1) * (1 - h ** 2)
     dV = np.tensordot(dz, h, axes=([1, 2], [1, 2]))
-    dc = dz.sum(axis=(1, 2))[:, None]
-    return {"dh": dh, "dV": dV, "dc": dc}
+    dby = dz.sum(axis=(1, 2))[:, None]
+    return {"dh": dh, "dV": dV, "dby": dby}
 '''),
         Entry(function="output_backward", name="dc_loop_overwritten",
-              bug="in a loop over time, dc is assigned (=) instead of accumulated (+=): only the last step counts",
+              bug="in a loop over time, dby is assigned (=) instead of accumulated (+=): only the last step counts",
               names=r"\bdc\b|bias|accumul|over time|every step|all (the )?steps|\+=",
               source='''def output_backward(dz, cache):
     h = cache["h"]
@@ -351,12 +351,12 @@ ENTRIES = {
     T = h.shape[2]
     dh = np.zeros_like(h)
     dV = np.zeros_like(V)
-    dc = np.zeros_like(cache["params"]["c"])
+    dby = np.zeros_like(cache["params"]["by"])
     for t in range(T):
         dh[:, :, t] = V.T @ dz[:, :, t]
         dV += dz[:, :, t] @ h[:, :, t].T
-        dc = dz[:, :, t].sum(axis=1, keepdims=True)
-    return {"dh": dh, "dV": dV, "dc": dc}
+        dby = dz[:, :, t].sum(axis=1, keepdims=True)
+    return {"dh": dh, "dV": dV, "dby": dby}
 '''),
     ],
     "04b-bptt": [
@@ -646,20 +646,20 @@ ENTRIES = {
     "08-gru": [
         # ---------------------------------------------------------------- gru_cell_forward
         Entry(function="gru_cell_forward", name="pytorch_update_convention",
-              bug="h_next = (1 - z) * h_tilde + z * h_prev: the other paper's convention for z",
-              names=r"convention|swap|1 ?- ?z|update gate|interpolat|keeps?\b|copies",
+              bug="h_next = (1 - u) * h_tilde + u * h_prev: the other paper's convention for u",
+              names=r"convention|swap|1 ?- ?u|update gate|interpolat|keeps?\b|copies",
               source='''def gru_cell_forward(x_t, h_prev, params, reset_after=False):
     p = params
-    z = sigmoid(p["Uz"] @ x_t + p["Wz"] @ h_prev + p["bz"])
+    u = sigmoid(p["Uu"] @ x_t + p["Wu"] @ h_prev + p["bu"])
     r = sigmoid(p["Ur"] @ x_t + p["Wr"] @ h_prev + p["br"])
-    cache = {"x_t": x_t, "h_prev": h_prev, "z": z, "r": r, "params": params, "reset_after": reset_after}
+    cache = {"x_t": x_t, "h_prev": h_prev, "u": u, "r": r, "params": params, "reset_after": reset_after}
     if reset_after:
         a_hh = p["Wh"] @ h_prev + p.get("bhh", 0.0)
         cache["a_hh"] = a_hh
         h_tilde = np.tanh(p["Uh"] @ x_t + p["bh"] + r * a_hh)
     else:
         h_tilde = np.tanh(p["Uh"] @ x_t + p["Wh"] @ (r * h_prev) + p["bh"])
-    h_next = (1 - z) * h_tilde + z * h_prev
+    h_next = (1 - u) * h_tilde + u * h_prev
     cache["h_tilde"] = h_tilde
     cache["h_next"] = h_next
     return h_next, cache
@@ -668,10 +668,10 @@ ENTRIES = {
               bug="in the book's form applies r after Wh: r * (Wh h_prev) instead of Wh (r * h_prev)",
               names=r"reset|r ?\* ?h_prev|before|Wh ?\(r|order",
               source='''def gru_cell_forward(x_t, h_prev, params, reset_after=False):
-    Uz, Ur, Uh = params["Uz"], params["Ur"], params["Uh"]
-    Wz, Wr, Wh = params["Wz"], params["Wr"], params["Wh"]
-    bz, br, bh = params["bz"], params["br"], params["bh"]
-    z = sigmoid(Uz @ x_t + Wz @ h_prev + bz)
+    Uu, Ur, Uh = params["Uu"], params["Ur"], params["Uh"]
+    Wu, Wr, Wh = params["Wu"], params["Wr"], params["Wh"]
+    bu, br, bh = params["bu"], params["br"], params["bh"]
+    u = sigmoid(Uu @ x_t + Wu @ h_prev + bu)
     r = sigmoid(Ur @ x_t + Wr @ h_prev + br)
     cache = {}
     if reset_after:
@@ -680,8 +680,8 @@ ENTRIES = {
         cache["a_hh"] = a_hh
     else:
         h_tilde = np.tanh(Uh @ x_t + r * (Wh @ h_prev) + bh)
-    h_next = z * h_tilde + (1 - z) * h_prev
-    cache.update(x_t=x_t, h_prev=h_prev, z=z, r=r, h_tilde=h_tilde, h_next=h_next, params=params,
+    h_next = u * h_tilde + (1 - u) * h_prev
+    cache.update(x_t=x_t, h_prev=h_prev, u=u, r=r, h_tilde=h_tilde, h_next=h_next, params=params,
                  reset_after=reset_after)
     return h_next, cache
 '''),
@@ -690,9 +690,9 @@ ENTRIES = {
               names=r"bhh|reset.?after|inside",
               source='''def gru_cell_forward(x_t, h_prev, params, reset_after=False):
     p = params
-    z = sigmoid(p["Uz"] @ x_t + p["Wz"] @ h_prev + p["bz"])
+    u = sigmoid(p["Uu"] @ x_t + p["Wu"] @ h_prev + p["bu"])
     r = sigmoid(p["Ur"] @ x_t + p["Wr"] @ h_prev + p["br"])
-    cache = {"x_t": x_t, "h_prev": h_prev, "z": z, "r": r, "params": params, "reset_after": reset_after}
+    cache = {"x_t": x_t, "h_prev": h_prev, "u": u, "r": r, "params": params, "reset_after": reset_after}
     if reset_after:
         bhh = p["bhh"] if "bhh" in p else 0.0
         a_hh = p["Wh"] @ h_prev
@@ -700,24 +700,24 @@ ENTRIES = {
         cache["a_hh"] = a_hh + bhh
     else:
         h_tilde = np.tanh(p["Uh"] @ x_t + p["Wh"] @ (r * h_prev) + p["bh"])
-    h_next = z * h_tilde + (1 - z) * h_prev
+    h_next = u * h_tilde + (1 - u) * h_prev
     cache["h_tilde"], cache["h_next"] = h_tilde, h_next
     return h_next, cache
 '''),
         Entry(function="gru_cell_forward", name="reset_gate_reads_Wz",
-              bug="copy-paste slip: the reset gate uses Wz instead of Wr",
+              bug="copy-paste slip: the reset gate uses Wu instead of Wr",
               names=r"reset gate|\bWr\b|\bWz\b|copy|\br\b",
               source='''def gru_cell_forward(x_t, h_prev, params, reset_after=False):
     p = params
-    z = sigmoid(np.dot(p["Uz"], x_t) + np.dot(p["Wz"], h_prev) + p["bz"])
-    r = sigmoid(np.dot(p["Ur"], x_t) + np.dot(p["Wz"], h_prev) + p["br"])
-    cache = {"x_t": x_t, "h_prev": h_prev, "z": z, "r": r, "params": params, "reset_after": reset_after}
+    u = sigmoid(np.dot(p["Uu"], x_t) + np.dot(p["Wu"], h_prev) + p["bu"])
+    r = sigmoid(np.dot(p["Ur"], x_t) + np.dot(p["Wu"], h_prev) + p["br"])
+    cache = {"x_t": x_t, "h_prev": h_prev, "u": u, "r": r, "params": params, "reset_after": reset_after}
     if reset_after:
         cache["a_hh"] = np.dot(p["Wh"], h_prev) + p.get("bhh", 0.0)
         h_tilde = np.tanh(np.dot(p["Uh"], x_t) + p["bh"] + r * cache["a_hh"])
     else:
         h_tilde = np.tanh(np.dot(p["Uh"], x_t) + np.dot(p["Wh"], r * h_prev) + p["bh"])
-    h_next = z * h_tilde + (1 - z) * h_prev
+    h_next = u * h_tilde + (1 - u) * h_prev
     cache["h_tilde"] = h_tilde
     cache["h_next"] = h_next
     return h_next, cache
@@ -730,16 +730,16 @@ ENTRIES = {
         return 1.0 / (1.0 + np.exp(a))
 
     p = params
-    z = sig(p["Uz"] @ x_t + p["Wz"] @ h_prev + p["bz"])
+    u = sig(p["Uu"] @ x_t + p["Wu"] @ h_prev + p["bu"])
     r = sig(p["Ur"] @ x_t + p["Wr"] @ h_prev + p["br"])
-    cache = {"x_t": x_t, "h_prev": h_prev, "z": z, "r": r, "params": params}
+    cache = {"x_t": x_t, "h_prev": h_prev, "u": u, "r": r, "params": params}
     if reset_after:
         a_hh = p["Wh"] @ h_prev + p.get("bhh", 0.0)
         cache["a_hh"] = a_hh
         h_tilde = np.tanh(p["Uh"] @ x_t + p["bh"] + r * a_hh)
     else:
         h_tilde = np.tanh(p["Uh"] @ x_t + p["Wh"] @ (r * h_prev) + p["bh"])
-    h_next = z * h_tilde + (1 - z) * h_prev
+    h_next = u * h_tilde + (1 - u) * h_prev
     cache.update({"h_tilde": h_tilde, "h_next": h_next})
     return h_next, cache
 '''),
@@ -755,7 +755,7 @@ ENTRIES = {
         h_t, step = gru_cell_forward(x[:, :, t], h_t, params, reset_after)
         h[:, :, t] = h_t
     cache = {"x": x, "h0": h0, "h": h, "params": params, "reset_after": reset_after,
-             "z": step["z"], "r": step["r"], "h_tilde": step["h_tilde"]}
+             "u": step["u"], "r": step["r"], "h_tilde": step["h_tilde"]}
     if reset_after:
         cache["a_hh"] = step["a_hh"]
     return h, cache
@@ -772,7 +772,7 @@ ENTRIES = {
     for t in range(T):
         h_t, step = gru_cell_forward(x[:, :, t], h_t, params)
         h[:, :, t] = h_t
-        for k in ("z", "r", "h_tilde", "a_hh"):
+        for k in ("u", "r", "h_tilde", "a_hh"):
             if k in step:
                 if k not in cache:
                     cache[k] = np.zeros((n_h, m, T))
@@ -781,13 +781,13 @@ ENTRIES = {
     return h, cache
 '''),
         Entry(function="gru_forward", name="one_array_for_all_gates",
-              bug="dict.fromkeys(names, np.zeros(...)) makes z, r, h_tilde (and a_hh) one shared array",
-              names=r"alias|same array|shared|one array|dict\.fromkeys|cache.{0,40}(\bz\b|\br\b|gate)"
-                    r"|(\bz\b|\br\b|gate).{0,40}cache",
+              bug="dict.fromkeys(names, np.zeros(...)) makes u, r, h_tilde (and a_hh) one shared array",
+              names=r"alias|same array|shared|one array|dict\.fromkeys|cache.{0,40}(\bu\b|\br\b|gate)"
+                    r"|(\bu\b|\br\b|gate).{0,40}cache",
               source='''def gru_forward(x, h0, params, reset_after=False):
     n_h = h0.shape[0]
     _, m, T = x.shape
-    keys = ["z", "r", "h_tilde"]
+    keys = ["u", "r", "h_tilde"]
     if reset_after:
         keys.append("a_hh")
     stored = dict.fromkeys(keys, np.zeros((n_h, m, T)))
@@ -807,7 +807,7 @@ ENTRIES = {
     n_h = h0.shape[0]
     n_x, m, T = x.shape
     h = np.zeros((n_h, m, T))
-    z = np.zeros((n_h, m, T))
+    u = np.zeros((n_h, m, T))
     r = np.zeros((n_h, m, T))
     h_tilde = np.zeros((n_h, m, T))
     a_hh = np.zeros((n_h, m, T))
@@ -815,10 +815,10 @@ ENTRIES = {
     for t in range(T):
         h[:, :, t] = h_prev
         h_prev, c = gru_cell_forward(x[:, :, t], h_prev, params, reset_after)
-        z[:, :, t], r[:, :, t], h_tilde[:, :, t] = c["z"], c["r"], c["h_tilde"]
+        u[:, :, t], r[:, :, t], h_tilde[:, :, t] = c["u"], c["r"], c["h_tilde"]
         if reset_after:
             a_hh[:, :, t] = c["a_hh"]
-    cache = {"x": x, "h_0": h0, "z": z, "r": r, "h_tilde": h_tilde, "h": h, "params": params,
+    cache = {"x": x, "h_0": h0, "u": u, "r": r, "h_tilde": h_tilde, "h": h, "params": params,
              "reset_after": reset_after}
     if reset_after:
         cache["a_hh"] = a_hh
@@ -830,10 +830,10 @@ ENTRIES = {
               names=r"\bdWh\b|r ?\* ?h_prev|\bs\b|reset",
               source='''def gru_cell_backward(dh_next, cache):
     p = cache["params"]
-    x_t, h_prev, z, r, h_tilde = cache["x_t"], cache["h_prev"], cache["z"], cache["r"], cache["h_tilde"]
-    da_h = dh_next * z * (1 - h_tilde ** 2)
-    da_z = dh_next * (h_tilde - h_prev) * z * (1 - z)
-    dh_prev = dh_next * (1 - z)
+    x_t, h_prev, u, r, h_tilde = cache["x_t"], cache["h_prev"], cache["u"], cache["r"], cache["h_tilde"]
+    da_h = dh_next * u * (1 - h_tilde ** 2)
+    da_u = dh_next * (h_tilde - h_prev) * u * (1 - u)
+    dh_prev = dh_next * (1 - u)
     grads = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -848,24 +848,24 @@ ENTRIES = {
         dh_prev = dh_prev + ds * r
         grads["dWh"] = da_h @ h_prev.T
     da_r = dr * r * (1 - r)
-    dh_prev = dh_prev + p["Wz"].T @ da_z + p["Wr"].T @ da_r
-    grads["dx_t"] = p["Uz"].T @ da_z + p["Ur"].T @ da_r + p["Uh"].T @ da_h
+    dh_prev = dh_prev + p["Wu"].T @ da_u + p["Wr"].T @ da_r
+    grads["dx_t"] = p["Uu"].T @ da_u + p["Ur"].T @ da_r + p["Uh"].T @ da_h
     grads["dh_prev"] = dh_prev
-    grads["dUz"], grads["dUr"], grads["dUh"] = da_z @ x_t.T, da_r @ x_t.T, da_h @ x_t.T
-    grads["dWz"], grads["dWr"] = da_z @ h_prev.T, da_r @ h_prev.T
-    grads["dbz"] = np.sum(da_z, axis=1, keepdims=True)
+    grads["dUu"], grads["dUr"], grads["dUh"] = da_u @ x_t.T, da_r @ x_t.T, da_h @ x_t.T
+    grads["dWu"], grads["dWr"] = da_u @ h_prev.T, da_r @ h_prev.T
+    grads["dbu"] = np.sum(da_u, axis=1, keepdims=True)
     grads["dbr"] = np.sum(da_r, axis=1, keepdims=True)
     grads["dbh"] = np.sum(da_h, axis=1, keepdims=True)
     return grads
 '''),
         Entry(function="gru_cell_backward", name="memory_path_missing",
-              bug="dh_prev leaves out the memory path dh_next * (1 - z)",
-              names=r"memory|1 ?- ?z|direct|route|path",
+              bug="dh_prev leaves out the memory path dh_next * (1 - u)",
+              names=r"memory|1 ?- ?u|direct|route|path",
               source='''def gru_cell_backward(dh_next, cache):
     p = cache["params"]
-    x_t, h_prev, z, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "z", "r", "h_tilde"))
-    da_h = dh_next * z * (1 - h_tilde ** 2)
-    da_z = dh_next * (h_tilde - h_prev) * z * (1 - z)
+    x_t, h_prev, u, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "u", "r", "h_tilde"))
+    da_h = dh_next * u * (1 - h_tilde ** 2)
+    da_u = dh_next * (h_tilde - h_prev) * u * (1 - u)
     grads = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -880,13 +880,13 @@ ENTRIES = {
         dh_prev = ds * r
         grads["dWh"] = da_h @ (r * h_prev).T
     da_r = dr * r * (1 - r)
-    dh_prev = dh_prev + p["Wz"].T @ da_z + p["Wr"].T @ da_r
-    grads["dx_t"] = p["Uz"].T @ da_z + p["Ur"].T @ da_r + p["Uh"].T @ da_h
+    dh_prev = dh_prev + p["Wu"].T @ da_u + p["Wr"].T @ da_r
+    grads["dx_t"] = p["Uu"].T @ da_u + p["Ur"].T @ da_r + p["Uh"].T @ da_h
     grads["dh_prev"] = dh_prev
-    for g, da in (("z", da_z), ("r", da_r), ("h", da_h)):
+    for g, da in (("u", da_u), ("r", da_r), ("h", da_h)):
         grads["dU" + g] = da @ x_t.T
         grads["db" + g] = da.sum(axis=1, keepdims=True)
-    grads["dWz"] = da_z @ h_prev.T
+    grads["dWu"] = da_u @ h_prev.T
     grads["dWr"] = da_r @ h_prev.T
     return grads
 '''),
@@ -896,9 +896,9 @@ ENTRIES = {
               source='''def gru_cell_backward(dh_next, cache):
     p = cache["params"]
     x_t, h_prev = cache["x_t"], cache["h_prev"]
-    z, r, h_tilde = cache["z"], cache["r"], cache["h_tilde"]
-    da_h = dh_next * z * (1 - h_tilde ** 2)
-    da_z = dh_next * (h_tilde - h_prev) * z * (1 - z)
+    u, r, h_tilde = cache["u"], cache["r"], cache["h_tilde"]
+    da_h = dh_next * u * (1 - h_tilde ** 2)
+    da_u = dh_next * (h_tilde - h_prev) * u * (1 - u)
     dr = (p["Wh"].T @ da_h) * h_prev
     grads = {}
     if cache["reset_after"]:
@@ -911,14 +911,14 @@ ENTRIES = {
         cand = (p["Wh"].T @ da_h) * r
         grads["dWh"] = da_h @ (r * h_prev).T
     da_r = dr * r * (1 - r)
-    grads["dh_prev"] = dh_next * (1 - z) + cand + p["Wz"].T @ da_z + p["Wr"].T @ da_r
-    grads["dx_t"] = p["Uz"].T @ da_z + p["Ur"].T @ da_r + p["Uh"].T @ da_h
-    grads["dUz"] = da_z @ x_t.T
+    grads["dh_prev"] = dh_next * (1 - u) + cand + p["Wu"].T @ da_u + p["Wr"].T @ da_r
+    grads["dx_t"] = p["Uu"].T @ da_u + p["Ur"].T @ da_r + p["Uh"].T @ da_h
+    grads["dUu"] = da_u @ x_t.T
     grads["dUr"] = da_r @ x_t.T
     grads["dUh"] = da_h @ x_t.T
-    grads["dWz"] = da_z @ h_prev.T
+    grads["dWu"] = da_u @ h_prev.T
     grads["dWr"] = da_r @ h_prev.T
-    grads["dbz"] = da_z.sum(axis=1, keepdims=True)
+    grads["dbu"] = da_u.sum(axis=1, keepdims=True)
     grads["dbr"] = da_r.sum(axis=1, keepdims=True)
     grads["dbh"] = da_h.sum(axis=1, keepdims=True)
     return grads
@@ -928,10 +928,10 @@ ENTRIES = {
               names=r"\bdbhh\b|\bbhh\b",
               source='''def gru_cell_backward(dh_next, cache):
     p = cache["params"]
-    x_t, h_prev, z, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "z", "r", "h_tilde"))
-    da_h = dh_next * z * (1 - h_tilde**2)
-    da_z = dh_next * (h_tilde - h_prev) * z * (1 - z)
-    dh_prev = dh_next * (1 - z)
+    x_t, h_prev, u, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "u", "r", "h_tilde"))
+    da_h = dh_next * u * (1 - h_tilde**2)
+    da_u = dh_next * (h_tilde - h_prev) * u * (1 - u)
+    dh_prev = dh_next * (1 - u)
     grads = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -946,28 +946,28 @@ ENTRIES = {
         dh_prev = dh_prev + ds * r
         grads["dWh"] = da_h @ (r * h_prev).T
     da_r = dr * r * (1 - r)
-    dh_prev = dh_prev + p["Wz"].T @ da_z + p["Wr"].T @ da_r
-    grads["dx_t"] = p["Uz"].T @ da_z + p["Ur"].T @ da_r + p["Uh"].T @ da_h
+    dh_prev = dh_prev + p["Wu"].T @ da_u + p["Wr"].T @ da_r
+    grads["dx_t"] = p["Uu"].T @ da_u + p["Ur"].T @ da_r + p["Uh"].T @ da_h
     grads["dh_prev"] = dh_prev
-    for g, da in (("z", da_z), ("r", da_r), ("h", da_h)):
+    for g, da in (("u", da_u), ("r", da_r), ("h", da_h)):
         grads["dU" + g] = da @ x_t.T
         grads["db" + g] = da.sum(axis=1, keepdims=True)
-    grads["dWz"] = da_z @ h_prev.T
+    grads["dWu"] = da_u @ h_prev.T
     grads["dWr"] = da_r @ h_prev.T
     return grads
 '''),
         Entry(function="gru_cell_backward", name="update_gate_sign_flipped",
-              bug="da_z = dh * (h_prev - h_tilde) * z (1 - z): the difference the wrong way round",
-              names=r"update gate|da_z|\bdUz\b|\bdWz\b|\bdbz\b|sign|h_tilde ?- ?h_prev",
+              bug="da_u = dh * (h_prev - h_tilde) * u (1 - u): the difference the wrong way round",
+              names=r"update gate|da_u|\bdUz\b|\bdWz\b|\bdbz\b|sign|h_tilde ?- ?h_prev",
               source='''def gru_cell_backward(dh_next, cache):
     params = cache["params"]
     x_t, h_prev = cache["x_t"], cache["h_prev"]
-    z, r, h_tilde = cache["z"], cache["r"], cache["h_tilde"]
-    dz = dh_next * (h_prev - h_tilde)
-    da_z = dz * z * (1 - z)
-    dh_tilde = dh_next * z
+    u, r, h_tilde = cache["u"], cache["r"], cache["h_tilde"]
+    du = dh_next * (h_prev - h_tilde)
+    da_u = du * u * (1 - u)
+    dh_tilde = dh_next * u
     da_h = dh_tilde * (1 - h_tilde ** 2)
-    dh_prev = dh_next * (1 - z)
+    dh_prev = dh_next * (1 - u)
     out = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -982,23 +982,23 @@ ENTRIES = {
         dh_prev += ds * r
         out["dWh"] = da_h @ (r * h_prev).T
     da_r = dr * r * (1 - r)
-    dh_prev += params["Wz"].T @ da_z + params["Wr"].T @ da_r
+    dh_prev += params["Wu"].T @ da_u + params["Wr"].T @ da_r
     out["dh_prev"] = dh_prev
-    out["dx_t"] = params["Uz"].T @ da_z + params["Ur"].T @ da_r + params["Uh"].T @ da_h
-    out["dUz"], out["dWz"], out["dbz"] = da_z @ x_t.T, da_z @ h_prev.T, da_z.sum(axis=1, keepdims=True)
+    out["dx_t"] = params["Uu"].T @ da_u + params["Ur"].T @ da_r + params["Uh"].T @ da_h
+    out["dUu"], out["dWu"], out["dbu"] = da_u @ x_t.T, da_u @ h_prev.T, da_u.sum(axis=1, keepdims=True)
     out["dUr"], out["dWr"], out["dbr"] = da_r @ x_t.T, da_r @ h_prev.T, da_r.sum(axis=1, keepdims=True)
     out["dUh"], out["dbh"] = da_h @ x_t.T, da_h.sum(axis=1, keepdims=True)
     return out
 '''),
         Entry(function="gru_cell_backward", name="reset_tanh_derivative_dbz_scalar",
-              bug="two bugs: the reset gate's derivative as 1 - r**2 (tanh's), and dbz summed to a scalar",
+              bug="two bugs: the reset gate's derivative as 1 - r**2 (tanh's), and dbu summed to a scalar",
               names=r"reset|derivative|sigmoid|\bdbr\b|\bdbz\b|\(n_h, ?1\)|keepdims|scalar",
               source='''def gru_cell_backward(dh_next, cache):
     p = cache["params"]
-    x_t, h_prev, z, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "z", "r", "h_tilde"))
-    da_h = dh_next * z * (1 - h_tilde ** 2)
-    da_z = dh_next * (h_tilde - h_prev) * z * (1 - z)
-    dh_prev = dh_next * (1 - z)
+    x_t, h_prev, u, r, h_tilde = (cache[k] for k in ("x_t", "h_prev", "u", "r", "h_tilde"))
+    da_h = dh_next * u * (1 - h_tilde ** 2)
+    da_u = dh_next * (h_tilde - h_prev) * u * (1 - u)
+    dh_prev = dh_next * (1 - u)
     grads = {}
     if cache["reset_after"]:
         da_hh = da_h * r
@@ -1013,15 +1013,15 @@ ENTRIES = {
         dh_prev = dh_prev + ds * r
         grads["dWh"] = da_h @ (r * h_prev).T
     da_r = dr * (1 - r ** 2)
-    dh_prev = dh_prev + p["Wz"].T @ da_z + p["Wr"].T @ da_r
-    grads["dx_t"] = p["Uz"].T @ da_z + p["Ur"].T @ da_r + p["Uh"].T @ da_h
+    dh_prev = dh_prev + p["Wu"].T @ da_u + p["Wr"].T @ da_r
+    grads["dx_t"] = p["Uu"].T @ da_u + p["Ur"].T @ da_r + p["Uh"].T @ da_h
     grads["dh_prev"] = dh_prev
-    grads["dUz"] = da_z @ x_t.T
+    grads["dUu"] = da_u @ x_t.T
     grads["dUr"] = da_r @ x_t.T
     grads["dUh"] = da_h @ x_t.T
-    grads["dWz"] = da_z @ h_prev.T
+    grads["dWu"] = da_u @ h_prev.T
     grads["dWr"] = da_r @ h_prev.T
-    grads["dbz"] = np.sum(da_z)
+    grads["dbu"] = np.sum(da_u)
     grads["dbr"] = np.sum(da_r, axis=1, keepdims=True)
     grads["dbh"] = np.sum(da_h, axis=1, keepdims=True)
     return grads
@@ -1038,7 +1038,7 @@ ENTRIES = {
     carry = np.zeros_like(cache["h0"])
     for t in reversed(range(T)):
         step = {"x_t": x[:, :, t], "h_prev": h[:, :, t - 1], "params": params, "reset_after": cache["reset_after"],
-                "z": cache["z"][:, :, t], "r": cache["r"][:, :, t], "h_tilde": cache["h_tilde"][:, :, t]}
+                "u": cache["u"][:, :, t], "r": cache["r"][:, :, t], "h_tilde": cache["h_tilde"][:, :, t]}
         if cache["reset_after"]:
             step["a_hh"] = cache["a_hh"][:, :, t]
         g = gru_cell_backward(dh[:, :, t] + carry, step)
@@ -1063,7 +1063,7 @@ ENTRIES = {
     for t in reversed(range(T)):
         step = {"x_t": x[:, :, t], "h_prev": h[:, :, t - 1] if t > 0 else h0, "params": params,
                 "reset_after": cache["reset_after"]}
-        for k in ("z", "r", "h_tilde", "a_hh"):
+        for k in ("u", "r", "h_tilde", "a_hh"):
             if k in cache:
                 step[k] = cache[k][:, :, t]
         g = gru_cell_backward(dh[:, :, t] + dh_next, step)
@@ -1087,7 +1087,7 @@ ENTRIES = {
     dh_prev = np.zeros_like(h0)
     for t in reversed(range(T)):
         step = {"x_t": x[:, :, t], "h_prev": h[:, :, t - 1] if t > 0 else h0, "params": params,
-                "reset_after": cache["reset_after"], "z": cache["z"][:, :, t], "r": cache["r"][:, :, t],
+                "reset_after": cache["reset_after"], "u": cache["u"][:, :, t], "r": cache["r"][:, :, t],
                 "h_tilde": cache["h_tilde"][:, :, t]}
         g = gru_cell_backward(dh[:, :, t] + dh_prev, step)
         dx[:, :, t] = g.pop("dx_t")
@@ -1107,7 +1107,7 @@ ENTRIES = {
     dh_carry = np.zeros(cache["h0"].shape)
     for t in range(T - 1, -1, -1):
         step = {"x_t": x[:, :, t], "h_prev": h[:, :, t], "params": params, "reset_after": cache["reset_after"]}
-        for k in ("z", "r", "h_tilde", "a_hh"):
+        for k in ("u", "r", "h_tilde", "a_hh"):
             if k in cache:
                 step[k] = cache[k][:, :, t]
         g = gru_cell_backward(dh[:, :, t] + dh_carry, step)
