@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 SOLUTIONS = sorted((ROOT / "solutions").glob("*/*.ipynb"))
 GLOSSARY = ROOT / "glossary.md"
+PAGES = [GLOSSARY, ROOT / "index.md", ROOT / "README.md", *sorted((ROOT / "guides").glob("*.md"))]
 
 
 def markdown_cells(path: Path) -> list[tuple[int, str]]:
@@ -31,9 +32,10 @@ def markdown_cells(path: Path) -> list[tuple[int, str]]:
 
 
 def prose_sources() -> list[tuple[str, str]]:
-    """(where, text) for every markdown cell of the book and the exercises, and the glossary."""
+    """(where, text) for every markdown cell of the book and the exercises, the glossary, the index,
+    the guides and the README."""
     out = [(f"{p.relative_to(ROOT)} cell {i}", text) for p in CHAPTERS + SOLUTIONS for i, text in markdown_cells(p)]
-    return out + [(str(GLOSSARY.relative_to(ROOT)), GLOSSARY.read_text(encoding="utf-8"))]
+    return out + [(str(p.relative_to(ROOT)), p.read_text(encoding="utf-8")) for p in PAGES]
 
 
 def math_of(text: str) -> str:
