@@ -40,7 +40,7 @@ CHAPTERS = {
     "03-rnn-forward": "03-rnn-forward",
     "04a-loss-and-cell": "04-backpropagation-through-time",
     "04b-bptt": "04-backpropagation-through-time",
-    "05-rnn-types": "05-rnn-types",
+    "05-rnn-types": "05b-encoder-decoder",  # the exercise closes the second page of chapter 5
     "06-sampling": "06-sampling",
     "07-gradients": "07-vanishing-exploding-gradients",
     "08-gru": "08-gru",

@@ -22,11 +22,12 @@ def toc_files() -> list[str]:
     return files
 
 
-# chapter -> the exercises its "Exercise" section offers (chapter 4 offers two)
+# chapter -> the exercises its "Exercise" section offers (chapter 4 offers two; exercise 5 comes at the
+# end of its second page, 05b)
 CHAPTER_EXERCISES = {
     "01-language-models": ("01-language-models",), "02-notation": ("02-notation",),
     "03-rnn-forward": ("03-rnn-forward",), "04-backpropagation-through-time": ("04a-loss-and-cell", "04b-bptt"),
-    "05-rnn-types": ("05-rnn-types",), "06-sampling": ("06-sampling",),
+    "05b-encoder-decoder": ("05-rnn-types",), "06-sampling": ("06-sampling",),
     "07-vanishing-exploding-gradients": ("07-gradients",), "08-gru": ("08-gru",), "09-lstm": ("09-lstm",),
     "10-bidirectional-rnns": ("10-birnn",), "11-deep-rnns": ("11-deep-rnns",),
 }
