@@ -177,12 +177,10 @@ def _store_story(message: str, sizes: dict[str, int], known: dict[str, tuple]) -
         return None
     value, slot = (tuple(int(d) for d in g.replace(" ", "").split(",") if d) for g in found.groups())
     if len(value) == 2 and value[0] == value[1] > 1 and slot == value[:1]:
-        # a (k,) vector plus a (k, 1) column broadcasts to (k, k) before it reaches a (k,) slot
-        column = next((n for n, s in known.items() if s == (value[0], 1)), None)
-        k = _name(value[0], sizes)
-        return (f"a vector of shape ({k},) met a column ({k}, 1)" + (f" (the shape of {column})" if column else "")
-                + f" and broadcast to ({k}, {k}) before it was stored into a slot of shape ({k},): add the column "
-                "as a vector (its [:, 0]) or keep both as columns")
+        # the square was made before the store: a (k,) vector met a (k, 1) column
+        return _vector_met_column(value[0], sizes, known, f" before it was stored into a slot of shape "
+                                  f"({_name(value[0], sizes)},): add the column as a vector (its [:, 0]) or keep "
+                                  "both as columns")
     steps = sizes.get("T")
     owner = whose(slot, known) or (whose(slot + (steps,), known) if steps else None)
     story = (f"a value of shape {symbols(value, sizes) or value} is stored into a slot of shape "
@@ -207,11 +205,17 @@ def _broadcast_story(message: str, shapes: list[tuple], sizes: dict[str, int], k
     for a in shapes:
         for b in shapes:
             if len(a) == 2 and a[0] == a[1] and b == (a[0],) and a[0] > 1:
-                column = next((n for n, s in known.items() if s == (a[0], 1)), None)
-                return (f"a vector of shape ({_name(a[0], sizes)},) met a column ({_name(a[0], sizes)}, 1)"
-                        + (f" (the shape of {column})" if column else "")
-                        + f" and broadcast to ({_name(a[0], sizes)}, {_name(a[0], sizes)}): keep both as columns")
+                return _vector_met_column(a[0], sizes, known, ": keep both as columns")
     return None
+
+
+def _vector_met_column(size: int, sizes: dict[str, int], known: dict[str, tuple], advice: str) -> str:
+    """A ``(k,)`` vector added to a ``(k, 1)`` column broadcast to ``(k, k)``, then ``advice`` (which
+    starts with its own separator); ``known`` names the column."""
+    column = next((n for n, s in known.items() if s == (size, 1)), None)
+    k = _name(size, sizes)
+    return (f"a vector of shape ({k},) met a column ({k}, 1)" + (f" (the shape of {column})" if column else "")
+            + f" and broadcast to ({k}, {k}){advice}")
 
 
 def _time_story(shapes: list[tuple], sizes: dict[str, int]) -> str | None:
