@@ -36,6 +36,8 @@ from .test_grade_attacks import ATTACKS, RIGHT, WRONG
 pytestmark = pytest.mark.skipif(os.getuid() != 0 or sys.platform != "linux",
                                 reason="simulating hosts needs root on Linux (hosts.py)")
 
+WRONG_ONLY = f"def softmax(z):\n    return {WRONG}"  # a control student: the attacks' wrong answer alone
+
 REFERENCE = ROOT / "autograder" / "reference" / "rnn.py"
 LIMITS = ["--jobs", "2", "--memory-mb", "256", "--timeout", "3"]
 SANDBOX_UIDS = range(61_000, 61_000 + 4096)
@@ -278,7 +280,7 @@ def test_host(host):
             put(submitted, "garbage", notebook(softmax=GARBAGE_CELL))
             put(submitted, "honest", notebook())
             put(submitted, "neighbour", notebook())
-            put(submitted, "wrong_only", notebook(softmax=f"def softmax(z):\n    return {WRONG}"))  # the bound
+            put(submitted, "wrong_only", notebook(softmax=WRONG_ONLY))  # the bound
             open_to_user(base)
             start = time.perf_counter()
             result = run_on(host, base, submitted, out)
@@ -341,7 +343,7 @@ def check_nothing_outlasts_a_job(host, base, token) -> None:
     submitted, out = base / "one-by-one", base / "one-by-one-out"
     put(submitted, "a_leaves", notebook(softmax=RIGHT + LEAVE.replace("{token}", token)))
     put(submitted, "b_picks_up", notebook(softmax=RIGHT + PICK_UP.replace("{token}", token)))
-    put(submitted, "c_wrong_only", notebook(softmax=f"def softmax(z):\n    return {WRONG}"))
+    put(submitted, "c_wrong_only", notebook(softmax=WRONG_ONLY))
     open_to_user(base)
     result = run_on(host, base, submitted, out, "--jobs", "1")
     assert result.returncode == 0, result.stderr[-3000:]
